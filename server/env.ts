@@ -28,6 +28,10 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Requests per minute for each management caller (user or address). */
   MANAGEMENT_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** Sign-in and registration attempts per client address per 15 minutes. */
+  AUTH_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
+  /** Sign-in attempts per account per 15 minutes. */
+  AUTH_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
   /** Read the client address from X-Forwarded-For (only behind a proxy you control). */
   TRUST_PROXY: booleanFlag,
   /** Allowed browser origins for the management API, comma separated; empty allows none cross-origin. */

@@ -1,0 +1,13 @@
+import { builder } from '../builder.ts';
+import './scalars.ts';
+import './enums.ts';
+import './account.ts';
+import './organization.ts';
+import './gateway.ts';
+import './tool.ts';
+import './gateway-tool.ts';
+import './auth-method.ts';
+import './api-key.ts';
+import './gateway-events.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

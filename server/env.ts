@@ -25,7 +25,11 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().default('toolgate-api'),
   /** 32 bytes as 64 hex characters or base64; encrypts secrets at rest and keys the API-key digests. */
   ENCRYPTION_KEY: z.string().optional(),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** Requests per minute for each management caller (user or address). */
   MANAGEMENT_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   /** Sign-in and registration attempts per client address per 15 minutes. */
@@ -45,7 +49,9 @@ export type Env = z.infer<typeof envSchema>;
  * @throws Error listing every invalid variable, so the operator can fix them all in one go.
  */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const result = envSchema.safeParse(source);
+  // An empty variable (common in container definitions) means "not set".
+  const given = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(given);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid environment:\n${problems.join('\n')}`);

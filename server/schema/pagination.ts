@@ -11,6 +11,7 @@ export interface Page<T> {
 /**
  * A page type in the documented list shape: `{ <itemsField>: [...], total, page, limit, totalPages }`.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any Pothos object ref whose shape is T
 export function pageOf<T>(name: string, itemsField: string, item: ObjectRef<any, T>) {
   return builder.objectRef<Page<T>>(name).implement({
     fields: (t) => ({

@@ -9,6 +9,7 @@ export interface Caller {
   clientIp?: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: REST answers are JSON; tests read the fields they assert
 export interface RestResult<T = any> {
   status: number;
   headers: Headers;
@@ -26,6 +27,7 @@ function headersFor(caller: Caller, extra: Record<string, string> = {}): Record<
 }
 
 /** Calls a REST route in-process. `body` may be a string to send it verbatim (malformed JSON tests). */
+// biome-ignore lint/suspicious/noExplicitAny: as above
 export async function rest<T = any>(
   app: App,
   method: string,
@@ -33,11 +35,19 @@ export async function rest<T = any>(
   options: { body?: unknown; caller?: Caller; headers?: Record<string, string> } = {},
 ): Promise<RestResult<T>> {
   const caller = options.caller ?? {};
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   const response = await app.fetch(
     new Request(`http://toolgate.test${path}`, {
       method,
-      headers: headersFor(caller, { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers }),
+      headers: headersFor(caller, {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      }),
       body,
     }),
     { clientIp: caller.clientIp ?? '127.0.0.1' },
@@ -49,7 +59,12 @@ export async function rest<T = any>(
   } catch {
     throw new Error(`${method} ${path} answered ${response.status} with non-JSON: ${text.slice(0, 300)}`);
   }
-  return { status: response.status, headers: response.headers, body: parsed, request: `${method} ${path} ${body ?? ''}` };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: parsed,
+    request: `${method} ${path} ${body ?? ''}`,
+  };
 }
 
 export interface GraphqlResult<T> {
@@ -70,13 +85,20 @@ export async function gql<T, V>(
   const response = await app.fetch(
     new Request('http://toolgate.test/graphql', {
       method: 'POST',
-      headers: headersFor(caller, { 'content-type': 'application/json', accept: 'application/graphql-response+json' }),
+      headers: headersFor(caller, {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+      }),
       body: JSON.stringify({ query, variables }),
     }),
     { clientIp: caller.clientIp ?? '127.0.0.1' },
   );
   const body = (await response.json()) as Omit<GraphqlResult<T>, 'status' | 'request'>;
-  return { status: response.status, ...body, request: `${query.slice(0, 200)} ${JSON.stringify(variables ?? {})}` };
+  return {
+    status: response.status,
+    ...body,
+    request: `${query.slice(0, 200)} ${JSON.stringify(variables ?? {})}`,
+  };
 }
 
 function explain(result: { request: string }, body: unknown): string {

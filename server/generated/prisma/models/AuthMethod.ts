@@ -690,7 +690,7 @@ export type $AuthMethodPayload<ExtArgs extends runtime.Types.Extensions.Internal
 export type AuthMethodGetPayload<S extends boolean | null | undefined | AuthMethodDefaultArgs> = runtime.Types.Result.GetResult<Prisma.$AuthMethodPayload, S>
 
 export type AuthMethodCountArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> =
-  Omit<AuthMethodFindManyArgs, 'select' | 'include' | 'distinct' | 'omit'> & {
+  Omit<AuthMethodFindManyArgs, 'select' | 'include' | 'distinct' | 'omit' | 'relationLoadStrategy'> & {
     select?: AuthMethodCountAggregateInputType | true
   }
 
@@ -1140,6 +1140,7 @@ export type AuthMethodFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.In
    * Filter, which AuthMethod to fetch.
    */
   where: Prisma.AuthMethodWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1162,6 +1163,7 @@ export type AuthMethodFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Extens
    * Filter, which AuthMethod to fetch.
    */
   where: Prisma.AuthMethodWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1214,6 +1216,7 @@ export type AuthMethodFindFirstArgs<ExtArgs extends runtime.Types.Extensions.Int
    * Filter by unique combinations of AuthMethods.
    */
   distinct?: Prisma.AuthMethodScalarFieldEnum | Prisma.AuthMethodScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1266,6 +1269,7 @@ export type AuthMethodFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Extensi
    * Filter by unique combinations of AuthMethods.
    */
   distinct?: Prisma.AuthMethodScalarFieldEnum | Prisma.AuthMethodScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1318,6 +1322,7 @@ export type AuthMethodFindManyArgs<ExtArgs extends runtime.Types.Extensions.Inte
    * Filter by unique combinations of AuthMethods.
    */
   distinct?: Prisma.AuthMethodScalarFieldEnum | Prisma.AuthMethodScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1340,6 +1345,7 @@ export type AuthMethodCreateArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * The data needed to create a AuthMethod.
    */
   data: Prisma.XOR<Prisma.AuthMethodCreateInput, Prisma.AuthMethodUncheckedCreateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1400,6 +1406,7 @@ export type AuthMethodUpdateArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * Choose, which AuthMethod to update.
    */
   where: Prisma.AuthMethodWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1478,6 +1485,7 @@ export type AuthMethodUpsertArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * In case the AuthMethod was found with the provided `where` argument, update it with this data.
    */
   update: Prisma.XOR<Prisma.AuthMethodUpdateInput, Prisma.AuthMethodUncheckedUpdateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1500,6 +1508,7 @@ export type AuthMethodDeleteArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * Filter which AuthMethod to delete.
    */
   where: Prisma.AuthMethodWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**

@@ -1048,7 +1048,7 @@ export type $GatewayPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
 export type GatewayGetPayload<S extends boolean | null | undefined | GatewayDefaultArgs> = runtime.Types.Result.GetResult<Prisma.$GatewayPayload, S>
 
 export type GatewayCountArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> =
-  Omit<GatewayFindManyArgs, 'select' | 'include' | 'distinct' | 'omit'> & {
+  Omit<GatewayFindManyArgs, 'select' | 'include' | 'distinct' | 'omit' | 'relationLoadStrategy'> & {
     select?: GatewayCountAggregateInputType | true
   }
 
@@ -1502,6 +1502,7 @@ export type GatewayFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.Inter
    * Filter, which Gateway to fetch.
    */
   where: Prisma.GatewayWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1524,6 +1525,7 @@ export type GatewayFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Extension
    * Filter, which Gateway to fetch.
    */
   where: Prisma.GatewayWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1576,6 +1578,7 @@ export type GatewayFindFirstArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * Filter by unique combinations of Gateways.
    */
   distinct?: Prisma.GatewayScalarFieldEnum | Prisma.GatewayScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1628,6 +1631,7 @@ export type GatewayFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Extensions
    * Filter by unique combinations of Gateways.
    */
   distinct?: Prisma.GatewayScalarFieldEnum | Prisma.GatewayScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1680,6 +1684,7 @@ export type GatewayFindManyArgs<ExtArgs extends runtime.Types.Extensions.Interna
    * Filter by unique combinations of Gateways.
    */
   distinct?: Prisma.GatewayScalarFieldEnum | Prisma.GatewayScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1702,6 +1707,7 @@ export type GatewayCreateArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * The data needed to create a Gateway.
    */
   data: Prisma.XOR<Prisma.GatewayCreateInput, Prisma.GatewayUncheckedCreateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1762,6 +1768,7 @@ export type GatewayUpdateArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * Choose, which Gateway to update.
    */
   where: Prisma.GatewayWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1840,6 +1847,7 @@ export type GatewayUpsertArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * In case the Gateway was found with the provided `where` argument, update it with this data.
    */
   update: Prisma.XOR<Prisma.GatewayUpdateInput, Prisma.GatewayUncheckedUpdateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1862,6 +1870,7 @@ export type GatewayDeleteArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * Filter which Gateway to delete.
    */
   where: Prisma.GatewayWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**

@@ -758,7 +758,7 @@ export type $GatewayToolPayload<ExtArgs extends runtime.Types.Extensions.Interna
 export type GatewayToolGetPayload<S extends boolean | null | undefined | GatewayToolDefaultArgs> = runtime.Types.Result.GetResult<Prisma.$GatewayToolPayload, S>
 
 export type GatewayToolCountArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> =
-  Omit<GatewayToolFindManyArgs, 'select' | 'include' | 'distinct' | 'omit'> & {
+  Omit<GatewayToolFindManyArgs, 'select' | 'include' | 'distinct' | 'omit' | 'relationLoadStrategy'> & {
     select?: GatewayToolCountAggregateInputType | true
   }
 
@@ -1207,6 +1207,7 @@ export type GatewayToolFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.I
    * Filter, which GatewayTool to fetch.
    */
   where: Prisma.GatewayToolWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1229,6 +1230,7 @@ export type GatewayToolFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Exten
    * Filter, which GatewayTool to fetch.
    */
   where: Prisma.GatewayToolWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1281,6 +1283,7 @@ export type GatewayToolFindFirstArgs<ExtArgs extends runtime.Types.Extensions.In
    * Filter by unique combinations of GatewayTools.
    */
   distinct?: Prisma.GatewayToolScalarFieldEnum | Prisma.GatewayToolScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1333,6 +1336,7 @@ export type GatewayToolFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Extens
    * Filter by unique combinations of GatewayTools.
    */
   distinct?: Prisma.GatewayToolScalarFieldEnum | Prisma.GatewayToolScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1385,6 +1389,7 @@ export type GatewayToolFindManyArgs<ExtArgs extends runtime.Types.Extensions.Int
    * Filter by unique combinations of GatewayTools.
    */
   distinct?: Prisma.GatewayToolScalarFieldEnum | Prisma.GatewayToolScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1407,6 +1412,7 @@ export type GatewayToolCreateArgs<ExtArgs extends runtime.Types.Extensions.Inter
    * The data needed to create a GatewayTool.
    */
   data: Prisma.XOR<Prisma.GatewayToolCreateInput, Prisma.GatewayToolUncheckedCreateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1467,6 +1473,7 @@ export type GatewayToolUpdateArgs<ExtArgs extends runtime.Types.Extensions.Inter
    * Choose, which GatewayTool to update.
    */
   where: Prisma.GatewayToolWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1545,6 +1552,7 @@ export type GatewayToolUpsertArgs<ExtArgs extends runtime.Types.Extensions.Inter
    * In case the GatewayTool was found with the provided `where` argument, update it with this data.
    */
   update: Prisma.XOR<Prisma.GatewayToolUpdateInput, Prisma.GatewayToolUncheckedUpdateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1567,6 +1575,7 @@ export type GatewayToolDeleteArgs<ExtArgs extends runtime.Types.Extensions.Inter
    * Filter which GatewayTool to delete.
    */
   where: Prisma.GatewayToolWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**

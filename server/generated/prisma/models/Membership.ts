@@ -593,7 +593,7 @@ export type $MembershipPayload<ExtArgs extends runtime.Types.Extensions.Internal
 export type MembershipGetPayload<S extends boolean | null | undefined | MembershipDefaultArgs> = runtime.Types.Result.GetResult<Prisma.$MembershipPayload, S>
 
 export type MembershipCountArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> =
-  Omit<MembershipFindManyArgs, 'select' | 'include' | 'distinct' | 'omit'> & {
+  Omit<MembershipFindManyArgs, 'select' | 'include' | 'distinct' | 'omit' | 'relationLoadStrategy'> & {
     select?: MembershipCountAggregateInputType | true
   }
 
@@ -1039,6 +1039,7 @@ export type MembershipFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.In
    * Filter, which Membership to fetch.
    */
   where: Prisma.MembershipWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1061,6 +1062,7 @@ export type MembershipFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Extens
    * Filter, which Membership to fetch.
    */
   where: Prisma.MembershipWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1113,6 +1115,7 @@ export type MembershipFindFirstArgs<ExtArgs extends runtime.Types.Extensions.Int
    * Filter by unique combinations of Memberships.
    */
   distinct?: Prisma.MembershipScalarFieldEnum | Prisma.MembershipScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1165,6 +1168,7 @@ export type MembershipFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Extensi
    * Filter by unique combinations of Memberships.
    */
   distinct?: Prisma.MembershipScalarFieldEnum | Prisma.MembershipScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1217,6 +1221,7 @@ export type MembershipFindManyArgs<ExtArgs extends runtime.Types.Extensions.Inte
    * Filter by unique combinations of Memberships.
    */
   distinct?: Prisma.MembershipScalarFieldEnum | Prisma.MembershipScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1239,6 +1244,7 @@ export type MembershipCreateArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * The data needed to create a Membership.
    */
   data: Prisma.XOR<Prisma.MembershipCreateInput, Prisma.MembershipUncheckedCreateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1299,6 +1305,7 @@ export type MembershipUpdateArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * Choose, which Membership to update.
    */
   where: Prisma.MembershipWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1377,6 +1384,7 @@ export type MembershipUpsertArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * In case the Membership was found with the provided `where` argument, update it with this data.
    */
   update: Prisma.XOR<Prisma.MembershipUpdateInput, Prisma.MembershipUncheckedUpdateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1399,6 +1407,7 @@ export type MembershipDeleteArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * Filter which Membership to delete.
    */
   where: Prisma.MembershipWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**

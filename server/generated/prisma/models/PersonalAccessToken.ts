@@ -644,7 +644,7 @@ export type $PersonalAccessTokenPayload<ExtArgs extends runtime.Types.Extensions
 export type PersonalAccessTokenGetPayload<S extends boolean | null | undefined | PersonalAccessTokenDefaultArgs> = runtime.Types.Result.GetResult<Prisma.$PersonalAccessTokenPayload, S>
 
 export type PersonalAccessTokenCountArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> =
-  Omit<PersonalAccessTokenFindManyArgs, 'select' | 'include' | 'distinct' | 'omit'> & {
+  Omit<PersonalAccessTokenFindManyArgs, 'select' | 'include' | 'distinct' | 'omit' | 'relationLoadStrategy'> & {
     select?: PersonalAccessTokenCountAggregateInputType | true
   }
 
@@ -1094,6 +1094,7 @@ export type PersonalAccessTokenFindUniqueArgs<ExtArgs extends runtime.Types.Exte
    * Filter, which PersonalAccessToken to fetch.
    */
   where: Prisma.PersonalAccessTokenWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1116,6 +1117,7 @@ export type PersonalAccessTokenFindUniqueOrThrowArgs<ExtArgs extends runtime.Typ
    * Filter, which PersonalAccessToken to fetch.
    */
   where: Prisma.PersonalAccessTokenWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1168,6 +1170,7 @@ export type PersonalAccessTokenFindFirstArgs<ExtArgs extends runtime.Types.Exten
    * Filter by unique combinations of PersonalAccessTokens.
    */
   distinct?: Prisma.PersonalAccessTokenScalarFieldEnum | Prisma.PersonalAccessTokenScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1220,6 +1223,7 @@ export type PersonalAccessTokenFindFirstOrThrowArgs<ExtArgs extends runtime.Type
    * Filter by unique combinations of PersonalAccessTokens.
    */
   distinct?: Prisma.PersonalAccessTokenScalarFieldEnum | Prisma.PersonalAccessTokenScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1272,6 +1276,7 @@ export type PersonalAccessTokenFindManyArgs<ExtArgs extends runtime.Types.Extens
    * Filter by unique combinations of PersonalAccessTokens.
    */
   distinct?: Prisma.PersonalAccessTokenScalarFieldEnum | Prisma.PersonalAccessTokenScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1294,6 +1299,7 @@ export type PersonalAccessTokenCreateArgs<ExtArgs extends runtime.Types.Extensio
    * The data needed to create a PersonalAccessToken.
    */
   data: Prisma.XOR<Prisma.PersonalAccessTokenCreateInput, Prisma.PersonalAccessTokenUncheckedCreateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1354,6 +1360,7 @@ export type PersonalAccessTokenUpdateArgs<ExtArgs extends runtime.Types.Extensio
    * Choose, which PersonalAccessToken to update.
    */
   where: Prisma.PersonalAccessTokenWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1432,6 +1439,7 @@ export type PersonalAccessTokenUpsertArgs<ExtArgs extends runtime.Types.Extensio
    * In case the PersonalAccessToken was found with the provided `where` argument, update it with this data.
    */
   update: Prisma.XOR<Prisma.PersonalAccessTokenUpdateInput, Prisma.PersonalAccessTokenUncheckedUpdateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1454,6 +1462,7 @@ export type PersonalAccessTokenDeleteArgs<ExtArgs extends runtime.Types.Extensio
    * Filter which PersonalAccessToken to delete.
    */
   where: Prisma.PersonalAccessTokenWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**

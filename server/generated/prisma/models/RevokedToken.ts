@@ -276,7 +276,7 @@ export type $RevokedTokenPayload<ExtArgs extends runtime.Types.Extensions.Intern
 export type RevokedTokenGetPayload<S extends boolean | null | undefined | RevokedTokenDefaultArgs> = runtime.Types.Result.GetResult<Prisma.$RevokedTokenPayload, S>
 
 export type RevokedTokenCountArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> =
-  Omit<RevokedTokenFindManyArgs, 'select' | 'include' | 'distinct' | 'omit'> & {
+  Omit<RevokedTokenFindManyArgs, 'select' | 'include' | 'distinct' | 'omit' | 'relationLoadStrategy'> & {
     select?: RevokedTokenCountAggregateInputType | true
   }
 
@@ -714,6 +714,7 @@ export type RevokedTokenFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.
    * Filter, which RevokedToken to fetch.
    */
   where: Prisma.RevokedTokenWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -732,6 +733,7 @@ export type RevokedTokenFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Exte
    * Filter, which RevokedToken to fetch.
    */
   where: Prisma.RevokedTokenWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -780,6 +782,7 @@ export type RevokedTokenFindFirstArgs<ExtArgs extends runtime.Types.Extensions.I
    * Filter by unique combinations of RevokedTokens.
    */
   distinct?: Prisma.RevokedTokenScalarFieldEnum | Prisma.RevokedTokenScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -828,6 +831,7 @@ export type RevokedTokenFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Exten
    * Filter by unique combinations of RevokedTokens.
    */
   distinct?: Prisma.RevokedTokenScalarFieldEnum | Prisma.RevokedTokenScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -876,6 +880,7 @@ export type RevokedTokenFindManyArgs<ExtArgs extends runtime.Types.Extensions.In
    * Filter by unique combinations of RevokedTokens.
    */
   distinct?: Prisma.RevokedTokenScalarFieldEnum | Prisma.RevokedTokenScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -894,6 +899,7 @@ export type RevokedTokenCreateArgs<ExtArgs extends runtime.Types.Extensions.Inte
    * The data needed to create a RevokedToken.
    */
   data: Prisma.XOR<Prisma.RevokedTokenCreateInput, Prisma.RevokedTokenUncheckedCreateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -946,6 +952,7 @@ export type RevokedTokenUpdateArgs<ExtArgs extends runtime.Types.Extensions.Inte
    * Choose, which RevokedToken to update.
    */
   where: Prisma.RevokedTokenWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1016,6 +1023,7 @@ export type RevokedTokenUpsertArgs<ExtArgs extends runtime.Types.Extensions.Inte
    * In case the RevokedToken was found with the provided `where` argument, update it with this data.
    */
   update: Prisma.XOR<Prisma.RevokedTokenUpdateInput, Prisma.RevokedTokenUncheckedUpdateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1034,6 +1042,7 @@ export type RevokedTokenDeleteArgs<ExtArgs extends runtime.Types.Extensions.Inte
    * Filter which RevokedToken to delete.
    */
   where: Prisma.RevokedTokenWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**

@@ -996,7 +996,7 @@ export type $ToolPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
 export type ToolGetPayload<S extends boolean | null | undefined | ToolDefaultArgs> = runtime.Types.Result.GetResult<Prisma.$ToolPayload, S>
 
 export type ToolCountArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> =
-  Omit<ToolFindManyArgs, 'select' | 'include' | 'distinct' | 'omit'> & {
+  Omit<ToolFindManyArgs, 'select' | 'include' | 'distinct' | 'omit' | 'relationLoadStrategy'> & {
     select?: ToolCountAggregateInputType | true
   }
 
@@ -1453,6 +1453,7 @@ export type ToolFindUniqueArgs<ExtArgs extends runtime.Types.Extensions.Internal
    * Filter, which Tool to fetch.
    */
   where: Prisma.ToolWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1475,6 +1476,7 @@ export type ToolFindUniqueOrThrowArgs<ExtArgs extends runtime.Types.Extensions.I
    * Filter, which Tool to fetch.
    */
   where: Prisma.ToolWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1527,6 +1529,7 @@ export type ToolFindFirstArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    * Filter by unique combinations of Tools.
    */
   distinct?: Prisma.ToolScalarFieldEnum | Prisma.ToolScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1579,6 +1582,7 @@ export type ToolFindFirstOrThrowArgs<ExtArgs extends runtime.Types.Extensions.In
    * Filter by unique combinations of Tools.
    */
   distinct?: Prisma.ToolScalarFieldEnum | Prisma.ToolScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1631,6 +1635,7 @@ export type ToolFindManyArgs<ExtArgs extends runtime.Types.Extensions.InternalAr
    * Filter by unique combinations of Tools.
    */
   distinct?: Prisma.ToolScalarFieldEnum | Prisma.ToolScalarFieldEnum[]
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1653,6 +1658,7 @@ export type ToolCreateArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    * The data needed to create a Tool.
    */
   data: Prisma.XOR<Prisma.ToolCreateInput, Prisma.ToolUncheckedCreateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1713,6 +1719,7 @@ export type ToolUpdateArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    * Choose, which Tool to update.
    */
   where: Prisma.ToolWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1791,6 +1798,7 @@ export type ToolUpsertArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    * In case the Tool was found with the provided `where` argument, update it with this data.
    */
   update: Prisma.XOR<Prisma.ToolUpdateInput, Prisma.ToolUncheckedUpdateInput>
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**
@@ -1813,6 +1821,7 @@ export type ToolDeleteArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    * Filter which Tool to delete.
    */
   where: Prisma.ToolWhereUniqueInput
+  relationLoadStrategy?: Prisma.RelationLoadStrategy
 }
 
 /**

@@ -4,14 +4,19 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 const clientPreset = {
   preset: 'client',
   presetConfig: { fragmentMasking: false },
-  config: { useTypeImports: true, emitLegacyCommonJSImports: false, enumsAsTypes: true, scalars: { DateTime: 'string', JSON: 'unknown', JSONObject: 'Record<string, unknown>' } },
+  config: {
+    useTypeImports: true,
+    emitLegacyCommonJSImports: false,
+    enumsAsTypes: true,
+    scalars: { DateTime: 'string', JSON: 'unknown', JSONObject: 'Record<string, unknown>' },
+  },
 } as const;
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
   ignoreNoDocuments: true,
   generates: {
-    'server/rest/gql/': { ...clientPreset, documents: ['server/rest/operations.ts'] },
+    'server/rest/gql/': { ...clientPreset, documents: ['server/rest/*operations.ts'] },
     'test/gql/': { ...clientPreset, documents: ['test/**/*.ts', '!test/gql/**'] },
   },
 };

@@ -15,17 +15,38 @@ export async function benchManagement(): Promise<void> {
   try {
     const owner = await signUp(t.app, 'Bench');
     const gateway = expectOk(
-      await rest(t.app, 'POST', '/gateways', { caller: owner.caller, body: { name: 'Bench', type: 'mcp', endpoint: '/bench' } }),
+      await rest(t.app, 'POST', '/gateways', {
+        caller: owner.caller,
+        body: { name: 'Bench', type: 'mcp', endpoint: '/bench' },
+      }),
       201,
     );
-    const key = expectOk(await rest(t.app, 'POST', `/gateways/${gateway.id}/auth/api-keys`, { caller: owner.caller, body: { name: 'bench' } }), 201);
+    const key = expectOk(
+      await rest(t.app, 'POST', `/gateways/${gateway.id}/auth/api-keys`, {
+        caller: owner.caller,
+        body: { name: 'bench' },
+      }),
+      201,
+    );
 
-    const hello = createYoga({ schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }), logging: false });
+    const hello = createYoga({
+      schema: createSchema({
+        typeDefs: 'type Query { hello: String! }',
+        resolvers: { Query: { hello: () => 'world' } },
+      }),
+      logging: false,
+    });
     const post = (body: unknown, headers: Record<string, string> = {}) =>
-      new Request('http://bench.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      new Request('http://bench.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
     const auth = { authorization: `Bearer ${owner.token}` };
 
-    const baseline = await measure('bare Yoga { hello }', async () => (await hello.fetch(post({ query: '{ hello }' }))).text());
+    const baseline = await measure('bare Yoga { hello }', async () =>
+      (await hello.fetch(post({ query: '{ hello }' }))).text(),
+    );
     const graphqlGateway = await measure('GraphQL gateway(id), authenticated', async () =>
       (await t.app.fetch(post({ query: GATEWAY_QUERY, variables: { id: gateway.id } }, auth))).text(),
     );
@@ -33,10 +54,14 @@ export async function benchManagement(): Promise<void> {
       (await t.app.fetch(new Request(`http://bench.test/gateways/${gateway.id}`, { headers: auth }))).text(),
     );
     report('Management API (in-process, concurrency 1)', baseline, [graphqlGateway, restGateway]);
-    console.log(`REST adapter cost: REST/GraphQL throughput = ${(restGateway.opsPerSecond / graphqlGateway.opsPerSecond).toFixed(3)} (target ≥ 0.9)`);
+    console.log(
+      `REST adapter cost: REST/GraphQL throughput = ${(restGateway.opsPerSecond / graphqlGateway.opsPerSecond).toFixed(3)} (target ≥ 0.9)`,
+    );
 
     const verifier = t.app.deps.gatewayKeys;
-    const cached = await measure('verifyGatewayKey, cached', () => verifier.verify(key.key), { iterations: 50_000 });
+    const cached = await measure('verifyGatewayKey, cached', () => verifier.verify(key.key), {
+      iterations: 50_000,
+    });
     const uncached = await measure('verifyGatewayKey, uncached (database read)', async () => {
       verifier.forget(key.keyPrefix);
       return verifier.verify(key.key);

@@ -34,14 +34,17 @@ export async function measure(
   );
   const elapsed = performance.now() - started;
   latencies.sort((a, b) => a - b);
-  const at = (fraction: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))]!;
+  const at = (fraction: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))]!;
   return { name, opsPerSecond: (iterations / elapsed) * 1000, p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
 /** Prints measurements as a table with each one's throughput as a ratio of `baseline`'s. */
 export function report(title: string, baseline: Measurement, rows: Measurement[]): void {
   console.log(`\n${title}`);
-  console.log(`${'case'.padEnd(52)} ${'ops/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'ratio'.padStart(7)}`);
+  console.log(
+    `${'case'.padEnd(52)} ${'ops/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'ratio'.padStart(7)}`,
+  );
   for (const row of [baseline, ...rows]) {
     console.log(
       `${row.name.padEnd(52)} ${row.opsPerSecond.toFixed(0).padStart(10)} ${row.p50Ms.toFixed(3).padStart(8)} ${row.p99Ms.toFixed(3).padStart(8)} ${(row.opsPerSecond / baseline.opsPerSecond).toFixed(3).padStart(7)}`,

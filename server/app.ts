@@ -5,8 +5,9 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { ExecutionArgs } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
-import { createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
+import { createYoga } from 'graphql-yoga';
+import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import { createIdentityResolver } from './auth/identity.ts';
 import { createUsageRecorder } from './auth/usage-recorder.ts';
@@ -17,16 +18,23 @@ import type { Env } from './env.ts';
 import { limitBody } from './http/request-limits.ts';
 import { errorResponse, jsonResponse } from './http/responses.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './limits/rate-limiter.ts';
-import { maskedErrors } from './plugins/use-masked-errors.ts';
 import { useErrorCodes } from './plugins/use-error-codes.ts';
-import { createEventBus } from './pubsub.ts';
+import { maskedErrors } from './plugins/use-masked-errors.ts';
+import { createProtocolAdapters } from './protocols/adapters.ts';
+import { createGatewayAuthenticator } from './protocols/gateway-auth.ts';
+import { createGatewayRegistry } from './protocols/gateway-registry.ts';
+import { createProtocolHost } from './protocols/host.ts';
+import { createEventBus, listen } from './pubsub.ts';
 import { createRestHandler } from './rest/adapter.ts';
+import { apiRoutes } from './rest/api-routes.ts';
 import { restRoutes } from './rest/routes.ts';
 import { schema } from './schema/index.ts';
 import { deriveKey } from './security/keyed-digest.ts';
 import { loadServerSecrets } from './security/server-secrets.ts';
 import { createGatewayKeyVerifier } from './services/api-keys.ts';
-import { Redis } from 'ioredis';
+import { createExecutionRecorder } from './services/execution-recorder.ts';
+import { createToolRuntime } from './services/tool-runtime.ts';
+import { createToolExecutor, parseAllowedUpstreams } from './tools/executor/index.ts';
 
 export interface App {
   /** Serves one request in-process (tests use it without a port). */
@@ -39,28 +47,48 @@ export interface App {
 }
 
 const MANAGEMENT_WINDOW_MS = 60_000;
+const IMPORT_PATH = /^\/apis\/[^/]+\/import-schema$/;
+const IMPORT_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * Builds the whole server from its environment: database (migrated), secrets, event bus, GraphQL (HTTP,
  * SSE and WebSocket), the REST routes and the health check.
  */
 export async function createApp(env: Env, options: { database?: Database } = {}): Promise<App> {
-  const secrets = await loadServerSecrets({ jwtSecret: env.JWT_SECRET, encryptionKey: env.ENCRYPTION_KEY, dataDir: env.DATA_DIR });
-  const database = options.database ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
+  const secrets = await loadServerSecrets({
+    jwtSecret: env.JWT_SECRET,
+    encryptionKey: env.ENCRYPTION_KEY,
+    dataDir: env.DATA_DIR,
+  });
+  const database =
+    options.database ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
   const db = database.prisma;
   const bus = createEventBus({ redisUrl: env.REDIS_URL });
   const redis = env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 }) : null;
   const limiter: RateLimiter = redis ? createRedisRateLimiter(redis) : createMemoryRateLimiter();
   const digestKey = deriveKey(secrets.encryptionKey, 'secret-digest');
-  const tokens = { secret: new TextEncoder().encode(secrets.jwtSecret), issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+  const tokens = {
+    secret: new TextEncoder().encode(secrets.jwtSecret),
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+  };
   const personalTokenUsage = createUsageRecorder(async (lastUse) => {
-    for (const [id, at] of lastUse) await db.personalAccessToken.updateMany({ where: { id }, data: { lastUsedAt: at } });
+    for (const [id, at] of lastUse)
+      await db.personalAccessToken.updateMany({ where: { id }, data: { lastUsedAt: at } });
   });
   const gatewayKeyUsage = createUsageRecorder(async (lastUse) => {
     for (const [id, at] of lastUse) await db.apiKey.updateMany({ where: { id }, data: { lastUsedAt: at } });
   });
   const identity = await createIdentityResolver({ db, bus, tokens, digestKey, personalTokenUsage });
   const gatewayKeys = createGatewayKeyVerifier(db, digestKey);
+  const encryptionKey = deriveKey(secrets.encryptionKey, 'secrets-at-rest');
+  const allowedUpstreams = parseAllowedUpstreams(env.ALLOWED_UPSTREAM_HOSTS);
+  const executor = createToolExecutor({
+    allowedUpstreams,
+    maxResponseBytes: env.MAX_UPSTREAM_RESPONSE_BYTES,
+  });
+  const executions = createExecutionRecorder(db);
+  const toolRuntime = createToolRuntime(db, bus, encryptionKey);
   const deps: AppDeps = {
     env,
     db,
@@ -69,8 +97,12 @@ export async function createApp(env: Env, options: { database?: Database } = {})
     limiter,
     tokens,
     digestKey,
-    encryptionKey: deriveKey(secrets.encryptionKey, 'secrets-at-rest'),
+    encryptionKey,
     gatewayKeys,
+    allowedUpstreams,
+    executor,
+    toolRuntime,
+    executions,
     gatewayKeyUsage,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
   };
@@ -97,14 +129,28 @@ export async function createApp(env: Env, options: { database?: Database } = {})
       useErrorCodes(),
     ],
   });
-  const rest = createRestHandler(yoga, restRoutes);
+  const rest = createRestHandler(yoga, [...restRoutes, ...apiRoutes]);
+  const registry = createGatewayRegistry({ db, bus, encryptionKey, publicUrl: deps.publicUrl });
+  const protocolHost = createProtocolHost(
+    deps,
+    registry,
+    createGatewayAuthenticator(deps),
+    createProtocolAdapters(deps),
+  );
 
   async function handle(incoming: Request, given: Partial<RequestFacts> = {}): Promise<Response> {
-    const facts: RequestFacts = { requestId: given.requestId ?? randomUUID(), clientIp: given.clientIp ?? '127.0.0.1' };
+    const facts: RequestFacts = {
+      requestId: given.requestId ?? randomUUID(),
+      clientIp: given.clientIp ?? '127.0.0.1',
+    };
     try {
       const url = new URL(incoming.url);
       if (url.pathname === '/health') return health(database);
-      const decision = await limiter.hit(`mgmt:${facts.clientIp}`, env.MANAGEMENT_RATE_LIMIT, MANAGEMENT_WINDOW_MS);
+      const decision = await limiter.hit(
+        `mgmt:${facts.clientIp}`,
+        env.MANAGEMENT_RATE_LIMIT,
+        MANAGEMENT_WINDOW_MS,
+      );
       const rateHeaders = {
         'x-ratelimit-limit': String(decision.limit),
         'x-ratelimit-remaining': String(decision.remaining),
@@ -112,18 +158,30 @@ export async function createApp(env: Env, options: { database?: Database } = {})
         'x-request-id': facts.requestId,
       };
       if (!decision.allowed) {
-        return errorResponse('RATE_LIMITED', `Too many requests: try again in ${decision.retryAfterSeconds} seconds`, 429, {
-          ...rateHeaders,
-          'retry-after': String(decision.retryAfterSeconds),
-        });
+        return errorResponse(
+          'RATE_LIMITED',
+          `Too many requests: try again in ${decision.retryAfterSeconds} seconds`,
+          429,
+          {
+            ...rateHeaders,
+            'retry-after': String(decision.retryAfterSeconds),
+          },
+        );
       }
-      const request = await limitBody(incoming, env.MAX_BODY_BYTES);
+      // Pasted API descriptions may be up to 10 MiB (more once JSON-escaped); everything else is small.
+      const maxBytes = IMPORT_PATH.test(url.pathname)
+        ? Math.max(env.MAX_BODY_BYTES, IMPORT_BODY_BYTES)
+        : env.MAX_BODY_BYTES;
+      const request = await limitBody(incoming, maxBytes);
       if (request instanceof Response) return withHeaders(request, rateHeaders);
       const response =
         url.pathname === '/graphql'
           ? await yoga.fetch(request, facts)
-          : ((await rest(request, facts)) ?? errorResponse('NOT_FOUND', `Nothing at ${url.pathname}`));
-      return withHeaders(response, rateHeaders);
+          : ((await rest(request, facts)) ??
+            (await protocolHost(request, facts)) ??
+            errorResponse('NOT_FOUND', `Nothing at ${url.pathname}`));
+      // While stopping, keep-alive clients are told to go, so the shutdown is not held open by them.
+      return withHeaders(response, stopping ? { ...rateHeaders, connection: 'close' } : rateHeaders);
     } catch (error) {
       console.error(`Request ${facts.requestId} failed:`, error);
       return errorResponse('INTERNAL_ERROR', 'Unexpected error');
@@ -131,6 +189,7 @@ export async function createApp(env: Env, options: { database?: Database } = {})
   }
 
   let server: Server | undefined;
+  let stopping = false;
   let sockets: WebSocketServer | undefined;
 
   return {
@@ -148,13 +207,26 @@ export async function createApp(env: Env, options: { database?: Database } = {})
       return `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${address.port}`;
     },
     async stop() {
+      stopping = true;
       for (const client of sockets?.clients ?? []) client.terminate();
       await new Promise<void>((resolve) => (sockets ? sockets.close(() => resolve()) : resolve()));
       if (server) {
+        // Stop accepting, let requests in flight finish within the grace period, then cut what is left
+        // (streams that never end on their own, such as SSE subscriptions).
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await Promise.race([
+          closed,
+          new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_GRACE_MS).unref()),
+        ]);
         server.closeAllConnections();
-        await new Promise<void>((resolve) => server!.close(() => resolve()));
+        await closed;
       }
-      await Promise.all([gatewayKeyUsage.stop(), personalTokenUsage.stop()]);
+      // In-flight calls finish first, so their execution records are queued before the last flush.
+      await executor.close();
+      await Promise.all([gatewayKeyUsage.stop(), personalTokenUsage.stop(), executions.stop()]);
+      await toolRuntime.close();
+      await registry.close();
       await stopKeyListener();
       await identity.close();
       await limiter.close();
@@ -166,14 +238,7 @@ export async function createApp(env: Env, options: { database?: Database } = {})
 }
 
 function listenForKeyChanges(deps: AppDeps): () => Promise<void> {
-  const stream = deps.bus.subscribe('apiKeyChanged');
-  const iterator = stream[Symbol.asyncIterator]();
-  void (async () => {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) deps.gatewayKeys.forget(next.value.prefix);
-  })();
-  return async () => {
-    await iterator.return?.();
-  };
+  return listen(deps.bus.subscribe('apiKeyChanged'), ({ prefix }) => deps.gatewayKeys.forget(prefix));
 }
 
 async function health(database: Database): Promise<Response> {
@@ -186,7 +251,9 @@ async function health(database: Database): Promise<Response> {
 }
 
 function withHeaders(response: Response, headers: Record<string, string>): Response {
-  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  // A limit the response already reports (a tool's own 429 on a gateway) is the one the caller must obey.
+  for (const [name, value] of Object.entries(headers))
+    if (!response.headers.has(name)) response.headers.set(name, value);
   return response;
 }
 
@@ -204,7 +271,10 @@ export function clientIpOf(req: IncomingMessage | undefined, trustProxy: boolean
  * same context, auth and limits as HTTP. Credentials come from connectionParams
  * (`{ Authorization: 'Bearer …', 'X-Organization-Id': '…' }`).
  */
-type EnvelopedRoot = { execute: (args: ExecutionArgs) => OperationResult; subscribe: (args: ExecutionArgs) => OperationResult };
+type EnvelopedRoot = {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+};
 
 function attachGraphqlWs(
   sockets: WebSocketServer,

@@ -36,6 +36,19 @@ const envSchema = z.object({
   AUTH_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
   /** Sign-in attempts per account per 15 minutes. */
   AUTH_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  /**
+   * Upstream hosts tool calls and document fetches may reach although they are not public: comma-separated
+   * CIDRs (`10.0.0.0/8`, `::1/128`) or exact host names. Empty: only public addresses.
+   */
+  ALLOWED_UPSTREAM_HOSTS: z.string().default(''),
+  /** Largest upstream response a tool call reads, in bytes. */
+  MAX_UPSTREAM_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  /** How long a shutdown waits for requests in flight before closing their connections, in ms. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   /** Read the client address from X-Forwarded-For (only behind a proxy you control). */
   TRUST_PROXY: booleanFlag,
   /** Allowed browser origins for the management API, comma separated; empty allows none cross-origin. */

@@ -45,7 +45,8 @@ export class DomainError extends GraphQLError {
   }
 }
 
-export const badRequest = (field: string, message: string) => new DomainError('BAD_REQUEST', message, { field });
+export const badRequest = (field: string, message: string) =>
+  new DomainError('BAD_REQUEST', message, { field });
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
 export const unauthorized = (message = 'Authentication required: send Authorization: Bearer <token>') =>
@@ -54,7 +55,11 @@ export const conflict = (message: string) => new DomainError('CONFLICT', message
 
 interface PrismaKnownError {
   code: string;
-  meta?: { target?: unknown; modelName?: string; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } };
+  meta?: {
+    target?: unknown;
+    modelName?: string;
+    driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } };
+  };
 }
 
 function isPrismaKnownError(error: unknown): error is PrismaKnownError {
@@ -71,9 +76,13 @@ function isPrismaKnownError(error: unknown): error is PrismaKnownError {
  * the message for the constraint they expect), missing rows NOT_FOUND; anything else is rethrown as is
  * and masked as an unexpected error further up.
  */
-export function translatePrismaError(error: unknown, messages: { conflict?: string; notFound?: string } = {}): never {
+export function translatePrismaError(
+  error: unknown,
+  messages: { conflict?: string; notFound?: string } = {},
+): never {
   if (isPrismaKnownError(error)) {
-    if (error.code === 'P2002') throw conflict(messages.conflict ?? 'A record with these values already exists');
+    if (error.code === 'P2002')
+      throw conflict(messages.conflict ?? 'A record with these values already exists');
     if (error.code === 'P2025') throw notFound(messages.notFound ?? 'Record');
     if (error.code === 'P2003') throw badRequest('id', 'A referenced record does not exist');
   }
@@ -88,10 +97,13 @@ export interface ClassifiedError {
   message: string;
 }
 
-// `Variable "$input" got invalid value 7 at "input.name"; String cannot represent a non string value: 7`
-const INVALID_VARIABLE = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"; ([\s\S]*)$/;
-const INVALID_VARIABLE_AT_ROOT = /^Variable "\$(\w+)" got invalid value [\s\S]*?; ([\s\S]*)$/;
-const MISSING_VARIABLE = /^Variable "\$(\w+)" of (?:required|non-null) type "[^"]+" (?:was not provided|must not be null)\.$/;
+// `Variable "$input" got invalid value 7 at "input.name"; String cannot represent a non string value: 7`.
+// The value is echoed as sent and may itself contain `; ` or ` at "`, so the message is cut where the
+// inner error (graphql-js keeps it as originalError) begins, not at the first separator.
+const INVALID_VARIABLE = /^Variable "\$(\w+)" got invalid value /;
+const AT_PATH = / at "([^"]+)"$/;
+const MISSING_VARIABLE =
+  /^Variable "\$(\w+)" of (?:required|non-null) type "[^"]+" (?:was not provided|must not be null)\.$/;
 
 /** Drops the `input.` wrapper that REST bodies do not have, so `input.name` reads `name`. */
 function fieldPath(path: string): string {
@@ -108,18 +120,26 @@ export function classifyGraphqlError(error: GraphQLError): ClassifiedError {
   if (typeof code === 'string' && ERROR_CODES.has(code)) {
     return { code: code as ErrorCode, status: statusOfCode[code as ErrorCode], message: error.message };
   }
-  const invalid = INVALID_VARIABLE.exec(error.message);
-  if (invalid) return badRequestOf(describeField(fieldPath(invalid[2]!), invalid[3]!));
+  const invalid = describeInvalidVariable(error);
+  if (invalid) return badRequestOf(invalid);
   const missing = MISSING_VARIABLE.exec(error.message);
   if (missing) return badRequestOf(`${missing[1]}: is required`);
-  const invalidRoot = INVALID_VARIABLE_AT_ROOT.exec(error.message);
-  if (invalidRoot) return badRequestOf(describeField(invalidRoot[1] === 'input' ? '' : invalidRoot[1]!, invalidRoot[2]!));
   if (!error.path) return badRequestOf(error.message);
   return { code: 'INTERNAL_ERROR', status: 500, message: 'Unexpected error' };
 }
 
+function describeInvalidVariable(error: GraphQLError): string | null {
+  const variable = INVALID_VARIABLE.exec(error.message)?.[1];
+  const problem = error.originalError?.message;
+  if (!variable || problem === undefined || !error.message.endsWith(`; ${problem}`)) return null;
+  const at = AT_PATH.exec(error.message.slice(0, -(problem.length + 2)));
+  return describeField(at ? fieldPath(at[1]!) : variable === 'input' ? '' : variable, problem);
+}
+
 const MISSING_FIELD = /^Field "([^"]+)" of required type "[^"]+" was not provided\.$/;
 const UNKNOWN_FIELD = /^Field "([^"]+)" is not defined by type "([^"]+)"\./;
+// A null, or a value the REST adapter could not find in the body (undefined), for a required argument.
+const NULL_FOR_REQUIRED = /^Expected non-nullable type "[^"]+" not to be null\.$/;
 
 /** Turns graphql-js wording about an input object into "<field>: <problem>". */
 function describeField(path: string, problem: string): string {
@@ -128,6 +148,7 @@ function describeField(path: string, problem: string): string {
   if (missing) return `${join(missing[1]!)}: is required`;
   const unknown = UNKNOWN_FIELD.exec(problem);
   if (unknown) return `${join(unknown[1]!)}: is not a known field (${unknown[2]})`;
+  if (path && NULL_FOR_REQUIRED.test(problem)) return `${path}: is required`;
   return `${path || 'body'}: ${problem}`;
 }
 

@@ -2,7 +2,13 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub, type PubSubEvent } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 
-export type GatewayChangeKind = 'CREATED' | 'UPDATED' | 'DELETED' | 'STATUS_CHANGED' | 'TOOLS_CHANGED' | 'AUTH_CHANGED';
+export type GatewayChangeKind =
+  | 'CREATED'
+  | 'UPDATED'
+  | 'DELETED'
+  | 'STATUS_CHANGED'
+  | 'TOOLS_CHANGED'
+  | 'AUTH_CHANGED';
 
 export interface GatewayChangedEvent {
   kind: GatewayChangeKind;
@@ -13,13 +19,32 @@ export interface GatewayChangedEvent {
 
 /**
  * Every topic the server publishes. Payloads are plain JSON so they can cross instances through Redis.
- * The last three keep per-instance caches honest: a revocation on one instance is seen by all of them.
+ * The others keep per-instance caches honest: a revocation or an edit on one instance is seen by all of them.
  */
+/** One tool call as dashboards see it live; the execution record is written separately, in batches. */
+export interface ToolExecutedEvent {
+  organizationId: string;
+  gatewayId: string | null;
+  toolId: string;
+  toolName: string;
+  source: string;
+  apiKeyId: string | null;
+  userId: string | null;
+  success: boolean;
+  errorCode: string | null;
+  durationMs: number;
+  occurredAt: string;
+}
+
 export type Topics = {
   gatewayChanged: [GatewayChangedEvent];
+  toolExecuted: [ToolExecutedEvent];
   tokenRevoked: [{ jti: string }];
   apiKeyChanged: [{ prefix: string }];
   membershipChanged: [{ userId: string }];
+  toolChanged: [{ toolId: string }];
+  apiCredentialsChanged: [{ apiId: string }];
+  organizationChanged: [{ organizationId: string }];
 };
 
 export type EventBus = PubSub<Topics> & { close(): Promise<void> };
@@ -34,7 +59,10 @@ export function createEventBus(options: { redisUrl?: string } = {}): EventBus {
   }
   const publishClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   const subscribeClient = new Redis(options.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
-  const eventTarget = createRedisEventTarget<PubSubEvent<Topics, keyof Topics>>({ publishClient, subscribeClient });
+  const eventTarget = createRedisEventTarget<PubSubEvent<Topics, keyof Topics>>({
+    publishClient,
+    subscribeClient,
+  });
   const bus = createPubSub<Topics>({ eventTarget });
   return Object.assign(bus, {
     close: async () => {
@@ -42,4 +70,23 @@ export function createEventBus(options: { redisUrl?: string } = {}): EventBus {
       subscribeClient.disconnect();
     },
   });
+}
+
+/** Consumes an event stream in the background; the returned function ends it. */
+export function listen<T>(stream: AsyncIterable<T>, handle: (event: T) => unknown): () => Promise<void> {
+  const iterator = stream[Symbol.asyncIterator]();
+  void (async () => {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      try {
+        await handle(next.value);
+      } catch (error) {
+        console.error('Event handler failed:', (error as Error).message);
+      }
+    }
+  })();
+  return async () => {
+    await iterator.return?.();
+  };
 }

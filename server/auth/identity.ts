@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { EventBus } from '../pubsub.ts';
+import { type EventBus, listen } from '../pubsub.ts';
 import { type TokenSettings, verifyManagementToken } from './management-tokens.ts';
 import type { OrganizationRole, Viewer } from './policy.ts';
 import { PERSONAL_TOKEN_LABEL } from './secret-keys.ts';
@@ -76,13 +76,23 @@ export async function createIdentityResolver(deps: {
       const record = await personalTokens.verify(token);
       if (!record) return null;
       deps.personalTokenUsage.touch(record.id);
-      return { userId: record.userId, credentialId: record.id, via: 'personal_token' as const, expiresAt: record.expiresAt };
+      return {
+        userId: record.userId,
+        credentialId: record.id,
+        via: 'personal_token' as const,
+        expiresAt: record.expiresAt,
+      };
     }
     const verified = await verifyManagementToken(deps.tokens, token);
     if (!verified) return null;
     const revokedUntil = revoked.get(verified.jti);
     if (revokedUntil !== undefined) return null;
-    return { userId: verified.userId, credentialId: verified.jti, via: 'jwt' as const, expiresAt: verified.expiresAt };
+    return {
+      userId: verified.userId,
+      credentialId: verified.jti,
+      via: 'jwt' as const,
+      expiresAt: verified.expiresAt,
+    };
   }
 
   return {
@@ -94,7 +104,8 @@ export async function createIdentityResolver(deps: {
       const identity = match?.[1] ? await authenticate(match[1]) : null;
       if (!identity) return { kind: 'anonymous', rejectedCredentials: true };
       const roles = await rolesOf(identity.userId);
-      const requested = headers.get('x-organization-id');
+      // Ids are UUIDs, stored in lower case; a client may send them in either case.
+      const requested = headers.get('x-organization-id')?.trim().toLowerCase();
       const organizationId = requested
         ? (roles.find((entry) => entry.organizationId === requested)?.organizationId ?? null)
         : roles.length === 1
@@ -125,24 +136,5 @@ export async function createIdentityResolver(deps: {
     async close() {
       await Promise.all(listeners.map((stop) => stop()));
     },
-  };
-}
-
-/** Consumes an event stream in the background; the returned function ends it. */
-export function listen<T>(stream: AsyncIterable<T>, handle: (event: T) => unknown): () => Promise<void> {
-  const iterator = stream[Symbol.asyncIterator]();
-  void (async () => {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      try {
-        await handle(next.value);
-      } catch (error) {
-        console.error('Event handler failed:', (error as Error).message);
-      }
-    }
-  })();
-  return async () => {
-    await iterator.return?.();
   };
 }

@@ -29,7 +29,10 @@ export async function signManagementToken(settings: TokenSettings, userId: strin
 }
 
 /** Checks signature, algorithm, issuer, audience and expiry. Returns null for any invalid token. */
-export async function verifyManagementToken(settings: TokenSettings, token: string): Promise<VerifiedToken | null> {
+export async function verifyManagementToken(
+  settings: TokenSettings,
+  token: string,
+): Promise<VerifiedToken | null> {
   try {
     const { payload } = await jwtVerify(token, settings.secret, {
       algorithms: ['HS256'],

@@ -62,13 +62,19 @@ export function requireUser(viewer: Viewer): UserViewer {
  * @throws UNAUTHORIZED without credentials; NO_ORGANIZATION when no organization is selected;
  * NOT_FOUND for an organization the viewer is not a member of; FORBIDDEN when the role is too low.
  */
-export function assertCan(viewer: Viewer, action: Action, organizationId?: string): OrganizationRole & { userId: string } {
+export function assertCan(
+  viewer: Viewer,
+  action: Action,
+  organizationId?: string,
+): OrganizationRole & { userId: string } {
   const user = requireUser(viewer);
   const targetId = organizationId ?? selectedOrganization(user);
   const membership = user.memberships.find((entry) => entry.organizationId === targetId);
   if (!membership) throw notFound('Organization');
   if (!roleAtLeast(membership.role, minimumRole[action])) {
-    throw forbidden(`Your role '${membership.role}' cannot do '${action}'; it needs '${minimumRole[action]}' or higher`);
+    throw forbidden(
+      `Your role '${membership.role}' cannot do '${action}'; it needs '${minimumRole[action]}' or higher`,
+    );
   }
   return { ...membership, userId: user.userId };
 }

@@ -9,7 +9,10 @@ export interface UsageRecorder {
   stop(): Promise<void>;
 }
 
-export function createUsageRecorder(write: (lastUse: Map<string, Date>) => Promise<void>, intervalMs = 10_000): UsageRecorder {
+export function createUsageRecorder(
+  write: (lastUse: Map<string, Date>) => Promise<void>,
+  intervalMs = 10_000,
+): UsageRecorder {
   let pending = new Map<string, Date>();
   let writing: Promise<void> = Promise.resolve();
 
@@ -17,9 +20,11 @@ export function createUsageRecorder(write: (lastUse: Map<string, Date>) => Promi
     if (pending.size === 0) return writing;
     const batch = pending;
     pending = new Map();
-    writing = writing.then(() => write(batch)).catch((error) => {
-      console.error('Could not record key usage:', (error as Error).message);
-    });
+    writing = writing
+      .then(() => write(batch))
+      .catch((error) => {
+        console.error('Could not record key usage:', (error as Error).message);
+      });
     return writing;
   };
   const timer = setInterval(flush, intervalMs);

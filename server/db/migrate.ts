@@ -28,7 +28,10 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 /** Reads `prisma/migrations/<name>/migration.sql` in name order (names start with a timestamp). */
 export async function readMigrations(directory: string): Promise<Migration[]> {
   const entries = await readdir(directory, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(directory, name, 'migration.sql'), 'utf8');
@@ -45,9 +48,11 @@ export async function readMigrations(directory: string): Promise<Migration[]> {
  */
 export async function applyMigrations(session: SqlSession, migrations: Migration[]): Promise<string[]> {
   await session.exec(MIGRATIONS_TABLE);
-  const recorded = await session.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-    'SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"',
-  );
+  const recorded = await session.query<{
+    migration_name: string;
+    finished_at: Date | null;
+    rolled_back_at: Date | null;
+  }>('SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"');
   const failed = recorded.find((row) => row.finished_at === null && row.rolled_back_at === null);
   if (failed) {
     throw new Error(

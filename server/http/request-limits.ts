@@ -8,7 +8,11 @@ import { errorResponse } from './responses.ts';
 export async function limitBody(request: Request, maxBytes: number): Promise<Request | Response> {
   if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return request;
   const tooLarge = () =>
-    errorResponse('PAYLOAD_TOO_LARGE', `body: larger than the ${maxBytes} bytes allowed (MAX_BODY_BYTES)`, 413);
+    errorResponse(
+      'PAYLOAD_TOO_LARGE',
+      `body: larger than the ${maxBytes} bytes allowed (MAX_BODY_BYTES)`,
+      413,
+    );
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge();
   const chunks: Uint8Array[] = [];

@@ -108,7 +108,9 @@ export const CreateGateway = graphql(`
 export const UpdateGateway = graphql(`
   mutation UpdateGateway($id: ID!, $input: UpdateGatewayInput!) { updateGateway(id: $id, input: $input) { ...GatewayFields } }
 `);
-export const DeleteGateway = graphql(`mutation DeleteGateway($id: ID!) { deleteGateway(id: $id) { id deleted } }`);
+export const DeleteGateway = graphql(
+  `mutation DeleteGateway($id: ID!) { deleteGateway(id: $id) { id deleted } }`,
+);
 
 export const ListGatewayTools = graphql(`
   query ListGatewayTools($gatewayId: ID!, $page: Int, $limit: Int) {
@@ -150,7 +152,9 @@ export const AddAuthMethod = graphql(`
 export const RemoveAuthMethod = graphql(`
   mutation RemoveAuthMethod($gatewayId: ID!, $authId: ID!) { removeAuthMethod(gatewayId: $gatewayId, authId: $authId) { id deleted } }
 `);
-export const ListApiKeys = graphql(`query ListApiKeys($gatewayId: ID!) { apiKeys(gatewayId: $gatewayId) { ...ApiKeyFields } }`);
+export const ListApiKeys = graphql(
+  `query ListApiKeys($gatewayId: ID!) { apiKeys(gatewayId: $gatewayId) { ...ApiKeyFields } }`,
+);
 export const CreateApiKey = graphql(`
   mutation CreateApiKey($gatewayId: ID!, $input: CreateApiKeyInput!) {
     createApiKey(gatewayId: $gatewayId, input: $input) { id name key keyPrefix scopes expiresAt createdAt }

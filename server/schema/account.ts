@@ -17,7 +17,9 @@ export const UserRef = builder.objectRef<User>('User').implement({
 });
 
 const AuthPayloadRef = builder
-  .objectRef<{ token: string; user: User; organization: (Organization & { role?: string }) | null }>('AuthPayload')
+  .objectRef<{ token: string; user: User; organization: (Organization & { role?: string }) | null }>(
+    'AuthPayload',
+  )
   .implement({
     description: 'A signed-in session: `token` is a 24-hour bearer token for the management API.',
     fields: (t) => ({
@@ -35,7 +37,10 @@ const AuthPayloadRef = builder
 const RegisterInput = builder.inputType('RegisterInput', {
   fields: (t) => ({
     email: t.string({ required: true }),
-    password: t.string({ required: true, description: 'At least 8 characters with upper case, lower case and a digit.' }),
+    password: t.string({
+      required: true,
+      description: 'At least 8 characters with upper case, lower case and a digit.',
+    }),
     firstName: t.string({ required: true }),
     lastName: t.string({ required: true }),
     organizationName: t.string({ required: true }),
@@ -52,7 +57,10 @@ const UpdateProfileInput = builder.inputType('UpdateProfileInput', {
 });
 
 const ChangePasswordInput = builder.inputType('ChangePasswordInput', {
-  fields: (t) => ({ currentPassword: t.string({ required: true }), newPassword: t.string({ required: true }) }),
+  fields: (t) => ({
+    currentPassword: t.string({ required: true }),
+    newPassword: t.string({ required: true }),
+  }),
 });
 
 const LogoutResult = builder.objectRef<{ loggedOut: boolean }>('LogoutResult').implement({
@@ -63,7 +71,13 @@ const PasswordChangeResult = builder.objectRef<{ changed: boolean }>('PasswordCh
   fields: (t) => ({ changed: t.exposeBoolean('changed') }),
 });
 
-builder.queryField('me', (t) => t.field({ type: UserRef, description: 'The signed-in user.', resolve: (_root, _args, ctx) => profile(ctx) }));
+builder.queryField('me', (t) =>
+  t.field({
+    type: UserRef,
+    description: 'The signed-in user.',
+    resolve: (_root, _args, ctx) => profile(ctx),
+  }),
+);
 
 builder.mutationFields((t) => ({
   register: t.field({

@@ -40,7 +40,10 @@ const CreatedApiKeyRef = builder.objectRef<CreatedApiKey>('CreatedApiKey').imple
 const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
-    scopes: t.stringList({ description: 'Any of tools:read, tools:execute, gateway:read; tools:read and tools:execute when omitted.' }),
+    scopes: t.stringList({
+      description:
+        'Any of tools:read, tools:execute, gateway:read; tools:read and tools:execute when omitted.',
+    }),
     expiresAt: t.field({ type: 'DateTime' }),
   }),
 });
@@ -56,7 +59,10 @@ builder.queryField('apiKeys', (t) =>
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreatedApiKeyRef,
-    args: { gatewayId: t.arg.id({ required: true }), input: t.arg({ type: CreateApiKeyInput, required: true }) },
+    args: {
+      gatewayId: t.arg.id({ required: true }),
+      input: t.arg({ type: CreateApiKeyInput, required: true }),
+    },
     resolve: (_root, args, ctx) => createApiKey(ctx, String(args.gatewayId), args.input),
   }),
   revokeApiKey: t.field({

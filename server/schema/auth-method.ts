@@ -32,7 +32,10 @@ const AddAuthMethodInput = builder.inputType('AddAuthMethodInput', {
   fields: (t) => ({
     type: t.field({ type: AuthMethodTypeEnum, required: true }),
     isRequired: t.boolean({ description: 'true when omitted.' }),
-    configuration: t.field({ type: 'JSONObject', description: 'Type-specific, e.g. { keyHeader } for api_key.' }),
+    configuration: t.field({
+      type: 'JSONObject',
+      description: 'Type-specific, e.g. { keyHeader } for api_key.',
+    }),
     validationRules: t.field({ type: 'JSONObject' }),
   }),
 });
@@ -48,7 +51,10 @@ builder.queryField('authMethods', (t) =>
 builder.mutationFields((t) => ({
   addAuthMethod: t.prismaField({
     type: 'AuthMethod',
-    args: { gatewayId: t.arg.id({ required: true }), input: t.arg({ type: AddAuthMethodInput, required: true }) },
+    args: {
+      gatewayId: t.arg.id({ required: true }),
+      input: t.arg({ type: AddAuthMethodInput, required: true }),
+    },
     resolve: (_query, _root, args, ctx) => addAuthMethod(ctx, String(args.gatewayId), args.input),
   }),
   removeAuthMethod: t.field({

@@ -2,7 +2,9 @@ import { builder } from '../builder.ts';
 
 // Enum values are lowercase because the REST reference uses them verbatim ("type": "mcp").
 export const RoleEnum = builder.enumType('Role', { values: ['owner', 'admin', 'member', 'viewer'] as const });
-export const GatewayTypeEnum = builder.enumType('GatewayType', { values: ['mcp', 'a2a', 'utcp', 'skills'] as const });
+export const GatewayTypeEnum = builder.enumType('GatewayType', {
+  values: ['mcp', 'a2a', 'utcp', 'skills'] as const,
+});
 export const GatewayStatusEnum = builder.enumType('GatewayStatus', {
   values: ['active', 'inactive', 'maintenance', 'error'] as const,
 });

@@ -24,9 +24,11 @@ const GatewayChangeEvent = builder.objectRef<GatewayChangedEvent>('GatewayChange
 builder.subscriptionField('gatewayChanged', (t) =>
   t.field({
     type: GatewayChangeEvent,
-    description: 'Gateways created, updated, deleted, or whose status, tools or auth changed, in your organizations.',
+    description:
+      'Gateways created, updated, deleted, or whose status, tools or auth changed, in your organizations.',
     args: { gatewayId: t.arg.id({ description: 'Only this gateway.' }) },
-    subscribe: (_root, args, ctx) => subscribeGatewayChanges(ctx, args.gatewayId ? String(args.gatewayId) : null),
+    subscribe: (_root, args, ctx) =>
+      subscribeGatewayChanges(ctx, args.gatewayId ? String(args.gatewayId) : null),
     resolve: (event) => event,
   }),
 );

@@ -20,7 +20,10 @@ export const GatewayToolRef = builder.prismaObject('GatewayTool', {
     gatewayId: t.exposeID('gatewayId'),
     toolId: t.exposeID('toolId'),
     enabled: t.exposeBoolean('enabled'),
-    rateLimit: t.exposeInt('rateLimit', { nullable: true, description: 'Calls per minute per caller; null for no limit.' }),
+    rateLimit: t.exposeInt('rateLimit', {
+      nullable: true,
+      description: 'Calls per minute per caller; null for no limit.',
+    }),
     securityPolicy: t.expose('securityPolicy', {
       type: 'JSONObject',
       description: '{ allowedScopes: [...] }: key scopes allowed to use the tool here.',
@@ -34,11 +37,15 @@ export const GatewayToolRef = builder.prismaObject('GatewayTool', {
 const GatewayToolPage = pageOf('GatewayToolPage', 'tools', GatewayToolRef);
 
 const BulkAssignResult = builder
-  .objectRef<{ assigned: Awaited<ReturnType<typeof assignTools>>['assigned']; alreadyAssigned: string[] }>('BulkAssignResult')
+  .objectRef<{ assigned: Awaited<ReturnType<typeof assignTools>>['assigned']; alreadyAssigned: string[] }>(
+    'BulkAssignResult',
+  )
   .implement({
     fields: (t) => ({
       assigned: t.field({ type: [GatewayToolRef], resolve: (result) => result.assigned }),
-      alreadyAssigned: t.exposeIDList('alreadyAssigned', { description: 'Ids that were assigned before; left as they were.' }),
+      alreadyAssigned: t.exposeIDList('alreadyAssigned', {
+        description: 'Ids that were assigned before; left as they were.',
+      }),
     }),
   });
 
@@ -60,14 +67,24 @@ builder.queryFields((t) => ({
     description: 'Tools assigned to a gateway, by name.',
     args: { gatewayId: t.arg.id({ required: true }), ...pageArgs },
     resolve: (_root, args, ctx, info) =>
-      listGatewayTools(ctx, String(args.gatewayId), args, queryFromInfo({ context: ctx, info, path: ['tools'] }) as never),
+      listGatewayTools(
+        ctx,
+        String(args.gatewayId),
+        args,
+        queryFromInfo({ context: ctx, info, path: ['tools'] }) as never,
+      ),
   }),
   availableTools: t.field({
     type: ToolPage,
     description: 'Tools of the organization not yet assigned to the gateway.',
     args: { gatewayId: t.arg.id({ required: true }), ...pageArgs, ...toolFilterArgs },
     resolve: (_root, args, ctx, info) =>
-      listAvailableTools(ctx, String(args.gatewayId), args, queryFromInfo({ context: ctx, info, path: ['tools'] }) as never),
+      listAvailableTools(
+        ctx,
+        String(args.gatewayId),
+        args,
+        queryFromInfo({ context: ctx, info, path: ['tools'] }) as never,
+      ),
   }),
 }));
 
@@ -79,10 +96,16 @@ builder.mutationFields((t) => ({
   }),
   assignTools: t.field({
     type: BulkAssignResult,
-    description: 'Assigns several tools, all or nothing: unknown ids are listed in the error and nothing changes.',
+    description:
+      'Assigns several tools, all or nothing: unknown ids are listed in the error and nothing changes.',
     args: { gatewayId: t.arg.id({ required: true }), toolIds: t.arg.idList({ required: true }) },
     resolve: (_root, args, ctx, info) =>
-      assignTools(ctx, String(args.gatewayId), args.toolIds.map(String), queryFromInfo({ context: ctx, info, path: ['assigned'] }) as never),
+      assignTools(
+        ctx,
+        String(args.gatewayId),
+        args.toolIds.map(String),
+        queryFromInfo({ context: ctx, info, path: ['assigned'] }) as never,
+      ),
   }),
   unassignTool: t.field({
     type: DeleteResult,
@@ -97,6 +120,12 @@ builder.mutationFields((t) => ({
       input: t.arg({ type: GatewayToolSettingsInput, required: true }),
     },
     resolve: (query, _root, args, ctx) =>
-      updateGatewayTool(ctx, String(args.gatewayId), String(args.toolId), withoutNulls(args.input, ['rateLimit']), query),
+      updateGatewayTool(
+        ctx,
+        String(args.gatewayId),
+        String(args.toolId),
+        withoutNulls(args.input, ['rateLimit']),
+        query,
+      ),
   }),
 }));

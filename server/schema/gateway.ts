@@ -1,8 +1,14 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { builder } from '../builder.ts';
-import { createGateway, deleteGateway, getGateway, listGateways, updateGateway } from '../services/gateways.ts';
-import { withoutNulls } from './input.ts';
+import {
+  createGateway,
+  deleteGateway,
+  getGateway,
+  listGateways,
+  updateGateway,
+} from '../services/gateways.ts';
 import { GatewayStatusEnum, GatewayTypeEnum } from './enums.ts';
+import { withoutNulls } from './input.ts';
 import { pageArgs, pageOf } from './pagination.ts';
 import { DeleteResult } from './scalars.ts';
 
@@ -13,14 +19,20 @@ export const GatewayRef = builder.prismaObject('Gateway', {
     organizationId: t.exposeID('organizationId'),
     name: t.exposeString('name'),
     type: t.expose('type', { type: GatewayTypeEnum }),
-    endpoint: t.exposeString('endpoint', { description: "One path segment, e.g. '/prod-tools'; unique in the organization." }),
+    endpoint: t.exposeString('endpoint', {
+      description: "One path segment, e.g. '/prod-tools'; unique in the organization.",
+    }),
     description: t.exposeString('description', { nullable: true }),
     status: t.expose('status', { type: GatewayStatusEnum }),
-    configuration: t.expose('configuration', { type: 'JSONObject', description: 'Settings of the gateway type.' }),
+    configuration: t.expose('configuration', {
+      type: 'JSONObject',
+      description: 'Settings of the gateway type.',
+    }),
     url: t.string({
       description: 'Where agents reach the gateway: PUBLIC_URL/<organization slug><endpoint>.',
       select: { organization: { select: { slug: true } } },
-      resolve: (gateway, _args, ctx) => `${ctx.deps.publicUrl}/${gateway.organization.slug}${gateway.endpoint}`,
+      resolve: (gateway, _args, ctx) =>
+        `${ctx.deps.publicUrl}/${gateway.organization.slug}${gateway.endpoint}`,
     }),
     toolCount: t.relationCount('tools', { description: 'Tools assigned to the gateway.' }),
     authMethods: t.relation('authMethods', {
@@ -38,7 +50,10 @@ const CreateGatewayInput = builder.inputType('CreateGatewayInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     type: t.field({ type: GatewayTypeEnum, required: true }),
-    endpoint: t.string({ required: true, description: "e.g. '/prod-tools'; a missing leading slash is added." }),
+    endpoint: t.string({
+      required: true,
+      description: "e.g. '/prod-tools'; a missing leading slash is added.",
+    }),
     description: t.string(),
     configuration: t.field({ type: 'JSONObject', description: 'Settings of the gateway type (see README).' }),
   }),
@@ -47,7 +62,10 @@ const CreateGatewayInput = builder.inputType('CreateGatewayInput', {
 const UpdateGatewayInput = builder.inputType('UpdateGatewayInput', {
   fields: (t) => ({
     name: t.string(),
-    type: t.field({ type: GatewayTypeEnum, description: 'Fixed at creation; only the same value is accepted.' }),
+    type: t.field({
+      type: GatewayTypeEnum,
+      description: 'Fixed at creation; only the same value is accepted.',
+    }),
     endpoint: t.string(),
     description: t.string({ description: 'null clears it.' }),
     status: t.field({ type: GatewayStatusEnum }),
@@ -84,7 +102,8 @@ builder.mutationFields((t) => ({
   updateGateway: t.prismaField({
     type: 'Gateway',
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateGatewayInput, required: true }) },
-    resolve: (query, _root, args, ctx) => updateGateway(ctx, String(args.id), withoutNulls(args.input, ['description']), query),
+    resolve: (query, _root, args, ctx) =>
+      updateGateway(ctx, String(args.id), withoutNulls(args.input, ['description']), query),
   }),
   deleteGateway: t.field({
     type: DeleteResult,

@@ -9,5 +9,7 @@ import './gateway-tool.ts';
 import './auth-method.ts';
 import './api-key.ts';
 import './gateway-events.ts';
+import './api.ts';
+import './execution.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

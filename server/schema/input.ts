@@ -4,6 +4,8 @@
  */
 export function withoutNulls<T extends object>(input: T, clearable: readonly string[] = []): Partial<T> {
   return Object.fromEntries(
-    Object.entries(input).filter(([key, value]) => value !== undefined && (value !== null || clearable.includes(key))),
+    Object.entries(input).filter(
+      ([key, value]) => value !== undefined && (value !== null || clearable.includes(key)),
+    ),
   ) as Partial<T>;
 }

@@ -19,7 +19,9 @@ export const OrganizationRef = builder.objectRef<OrganizationWithRole>('Organiza
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
-    slug: t.exposeString('slug', { description: 'First segment of the gateway URLs; derived from the name, unique.' }),
+    slug: t.exposeString('slug', {
+      description: 'First segment of the gateway URLs; derived from the name, unique.',
+    }),
     description: t.exposeString('description', { nullable: true }),
     role: t.field({ type: RoleEnum, description: 'Your role here.', resolve: (org) => org.role as 'owner' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -86,7 +88,8 @@ builder.mutationFields((t) => ({
   updateOrganization: t.field({
     type: OrganizationRef,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: OrganizationUpdate, required: true }) },
-    resolve: (_root, args, ctx) => updateOrganization(ctx, String(args.id), withoutNulls(args.input, ['description'])),
+    resolve: (_root, args, ctx) =>
+      updateOrganization(ctx, String(args.id), withoutNulls(args.input, ['description'])),
   }),
   deleteOrganization: t.field({
     type: DeleteResult,
@@ -96,7 +99,10 @@ builder.mutationFields((t) => ({
   }),
   addMember: t.field({
     type: MemberRef,
-    args: { organizationId: t.arg.id({ required: true }), input: t.arg({ type: AddMemberInput, required: true }) },
+    args: {
+      organizationId: t.arg.id({ required: true }),
+      input: t.arg({ type: AddMemberInput, required: true }),
+    },
     resolve: (_root, args, ctx) => addMember(ctx, String(args.organizationId), args.input),
   }),
   updateMemberRole: t.field({
@@ -106,7 +112,8 @@ builder.mutationFields((t) => ({
       userId: t.arg.id({ required: true }),
       input: t.arg({ type: MemberRoleInput, required: true }),
     },
-    resolve: (_root, args, ctx) => updateMemberRole(ctx, String(args.organizationId), String(args.userId), args.input),
+    resolve: (_root, args, ctx) =>
+      updateMemberRole(ctx, String(args.organizationId), String(args.userId), args.input),
   }),
   removeMember: t.field({
     type: DeleteResult,

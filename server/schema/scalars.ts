@@ -6,7 +6,8 @@ builder.scalarType('DateTime', {
   serialize: (value) => (value instanceof Date ? value.toISOString() : String(value)),
   parseValue: (value) => {
     const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
-    if (Number.isNaN(date.getTime())) throw new GraphQLError('must be an ISO-8601 timestamp such as 2026-01-31T12:00:00Z');
+    if (Number.isNaN(date.getTime()))
+      throw new GraphQLError('must be an ISO-8601 timestamp such as 2026-01-31T12:00:00Z');
     return date;
   },
 });
@@ -24,7 +25,9 @@ function literalToJson(node: ValueNode, variables: Record<string, unknown> | nul
     case Kind.LIST:
       return node.values.map((value) => literalToJson(value, variables));
     case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((field) => [field.name.value, literalToJson(field.value, variables)]));
+      return Object.fromEntries(
+        node.fields.map((field) => [field.name.value, literalToJson(field.value, variables)]),
+      );
     case Kind.VARIABLE:
       return variables?.[node.name.value];
     default:
@@ -43,12 +46,14 @@ builder.scalarType('JSONObject', {
   description: 'A JSON object.',
   serialize: (value) => value,
   parseValue: (value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GraphQLError('must be a JSON object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new GraphQLError('must be a JSON object');
     return value as Record<string, unknown>;
   },
   parseLiteral: (node, variables) => {
     const value = literalToJson(node, variables);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GraphQLError('must be a JSON object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new GraphQLError('must be a JSON object');
     return value as Record<string, unknown>;
   },
 });

@@ -12,13 +12,16 @@ export function encryptSecret(key: Buffer, plaintext: string, associatedData: st
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(Buffer.from(associatedData));
   const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [VERSION, nonce, cipher.getAuthTag(), body].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+  return [VERSION, nonce, cipher.getAuthTag(), body]
+    .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+    .join('.');
 }
 
 /** @throws Error when the ciphertext was altered, moved to another record, or made under another key. */
 export function decryptSecret(key: Buffer, sealed: string, associatedData: string): string {
   const [version, nonce, tag, body] = sealed.split('.');
-  if (version !== VERSION || !nonce || !tag || body === undefined) throw new Error('Unrecognized ciphertext format');
+  if (version !== VERSION || !nonce || !tag || body === undefined)
+    throw new Error('Unrecognized ciphertext format');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
   decipher.setAAD(Buffer.from(associatedData));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));

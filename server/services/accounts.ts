@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { assertStrongPassword, hashPassword, verifyAgainstDecoy, verifyPassword } from '../auth/passwords.ts';
 import { signManagementToken } from '../auth/management-tokens.ts';
+import { assertStrongPassword, hashPassword, verifyAgainstDecoy, verifyPassword } from '../auth/passwords.ts';
 import { requireUser } from '../auth/policy.ts';
 import type { ServiceContext } from '../context.ts';
 import { badRequest, conflict, DomainError, notFound, translatePrismaError } from '../errors.ts';
@@ -33,9 +33,13 @@ async function limitAuthAttempts(ctx: ServiceContext, email: string | null): Pro
   if (email) checks.push(limiter.hit(`auth:account:${email}`, env.AUTH_ATTEMPTS_PER_ACCOUNT, AUTH_WINDOW_MS));
   const refused = (await Promise.all(checks)).find((decision) => !decision.allowed);
   if (refused) {
-    throw new DomainError('RATE_LIMITED', `Too many sign-in attempts: try again in ${refused.retryAfterSeconds} seconds`, {
-      retryAfterSeconds: refused.retryAfterSeconds,
-    });
+    throw new DomainError(
+      'RATE_LIMITED',
+      `Too many sign-in attempts: try again in ${refused.retryAfterSeconds} seconds`,
+      {
+        retryAfterSeconds: refused.retryAfterSeconds,
+      },
+    );
   }
 }
 
@@ -70,7 +74,9 @@ export async function register(ctx: ServiceContext, input: unknown): Promise<Aut
       });
       return { user, organization };
     })
-    .catch((error) => translatePrismaError(error, { conflict: `An account with email '${fields.email}' already exists` }));
+    .catch((error) =>
+      translatePrismaError(error, { conflict: `An account with email '${fields.email}' already exists` }),
+    );
   return { token: await signManagementToken(ctx.deps.tokens, user.id), user, organization };
 }
 
@@ -85,7 +91,9 @@ export async function login(ctx: ServiceContext, input: unknown): Promise<AuthPa
   const fields = parseInput(loginInput, input);
   await limitAuthAttempts(ctx, fields.email);
   const user = await ctx.deps.db.user.findUnique({ where: { email: fields.email } });
-  const valid = user ? await verifyPassword(user.passwordHash, fields.password) : await verifyAgainstDecoy(fields.password);
+  const valid = user
+    ? await verifyPassword(user.passwordHash, fields.password)
+    : await verifyAgainstDecoy(fields.password);
   if (!user || !valid) throw new DomainError('UNAUTHORIZED', 'Email or password is incorrect');
   return { token: await signManagementToken(ctx.deps.tokens, user.id), user, organization: null };
 }
@@ -125,7 +133,9 @@ export async function updateProfile(ctx: ServiceContext, input: unknown): Promis
   const fields = parseInput(profileInput, input);
   return ctx.deps.db.user
     .update({ where: { id: viewer.userId }, data: fields })
-    .catch((error) => translatePrismaError(error, { conflict: `An account with email '${fields.email}' already exists` }));
+    .catch((error) =>
+      translatePrismaError(error, { conflict: `An account with email '${fields.email}' already exists` }),
+    );
 }
 
 const passwordChangeInput = z.object({ currentPassword: z.string().max(256), newPassword: z.string() });

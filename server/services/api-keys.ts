@@ -18,7 +18,10 @@ export interface GatewayKeyRecord extends StoredSecret {
  * `verifyGatewayKey`: finds a gateway key by prefix and checks its keyed digest in constant time; no
  * password hash, and no database read while the row is cached.
  */
-export function createGatewayKeyVerifier(db: PrismaClient, digestKey: Buffer): SecretVerifier<GatewayKeyRecord> {
+export function createGatewayKeyVerifier(
+  db: PrismaClient,
+  digestKey: Buffer,
+): SecretVerifier<GatewayKeyRecord> {
   return createSecretVerifier<GatewayKeyRecord>({
     label: GATEWAY_KEY_LABEL,
     digestKey,
@@ -61,7 +64,11 @@ export interface CreatedApiKey extends ApiKey {
  * only its keyed digest is stored.
  * @throws BAD_REQUEST naming the field; NOT_FOUND; FORBIDDEN below admin.
  */
-export async function createApiKey(ctx: ServiceContext, gatewayId: string, input: unknown): Promise<CreatedApiKey> {
+export async function createApiKey(
+  ctx: ServiceContext,
+  gatewayId: string,
+  input: unknown,
+): Promise<CreatedApiKey> {
   const { gateway } = await findGatewayInScope(ctx, 'auth:manage', gatewayId, 'gatewayId');
   const fields = parseInput(createInput, input);
   const secret = issueSecret(GATEWAY_KEY_LABEL, ctx.deps.digestKey);
@@ -82,13 +89,18 @@ export async function createApiKey(ctx: ServiceContext, gatewayId: string, input
 /** A gateway's keys, newest first, without secrets. */
 export async function listApiKeys(ctx: ServiceContext, gatewayId: string): Promise<ApiKey[]> {
   const { gateway } = await findGatewayInScope(ctx, 'auth:read', gatewayId, 'gatewayId');
-  return ctx.deps.db.apiKey.findMany({ where: { gatewayId: gateway.id }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
+  return ctx.deps.db.apiKey.findMany({
+    where: { gatewayId: gateway.id },
+    orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+  });
 }
 
 /** Revokes a key at once on every instance; the row stays for the audit trail. @throws NOT_FOUND, FORBIDDEN */
 export async function revokeApiKey(ctx: ServiceContext, gatewayId: string, keyId: string): Promise<ApiKey> {
   const { gateway } = await findGatewayInScope(ctx, 'auth:manage', gatewayId, 'gatewayId');
-  const existing = await ctx.deps.db.apiKey.findFirst({ where: { id: assertUuid('keyId', keyId), gatewayId: gateway.id } });
+  const existing = await ctx.deps.db.apiKey.findFirst({
+    where: { id: assertUuid('keyId', keyId), gatewayId: gateway.id },
+  });
   if (!existing) throw notFound('API key');
   const row = existing.revokedAt
     ? existing

@@ -4,12 +4,17 @@ import type { AuthMethodType } from '../generated/prisma/enums.ts';
 
 const headerName = z
   .string()
-  .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name: letters, digits and hyphens, at most 64 characters');
+  .regex(
+    /^[A-Za-z0-9-]{1,64}$/,
+    'must be an HTTP header name: letters, digits and hyphens, at most 64 characters',
+  );
 
 const jwtConfiguration = z
   .strictObject({
     secret: z.string().min(32, 'must be at least 32 characters (HS256 key)').max(512).optional(),
-    jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JSON Web Key Set' }).optional(),
+    jwksUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL of a JSON Web Key Set' })
+      .optional(),
     issuer: z.string().min(1).max(500).optional(),
     audience: z.string().min(1).max(500).optional(),
   })

@@ -19,21 +19,34 @@ const addInput = z.object({
 });
 
 /** The organization-scoped where-fragment every auth-method read uses. */
-export const authMethodScope = (organizationId: string): Prisma.AuthMethodWhereInput => ({ gateway: { organizationId } });
+export const authMethodScope = (organizationId: string): Prisma.AuthMethodWhereInput => ({
+  gateway: { organizationId },
+});
 
 /**
  * Adds an auth method to a gateway; it is tried after the existing ones. A JWT secret is encrypted at
  * rest and never returned.
  * @throws BAD_REQUEST naming the configuration field; NOT_FOUND; FORBIDDEN below admin.
  */
-export async function addAuthMethod(ctx: ServiceContext, gatewayId: string, input: unknown): Promise<AuthMethod> {
+export async function addAuthMethod(
+  ctx: ServiceContext,
+  gatewayId: string,
+  input: unknown,
+): Promise<AuthMethod> {
   const { gateway } = await findGatewayInScope(ctx, 'auth:manage', gatewayId, 'gatewayId');
   const fields = parseInput(addInput, input);
-  const { secret, ...configuration } = parseInput(authConfigurationSchemas[fields.type], fields.configuration ?? {}, 'configuration');
+  const { secret, ...configuration } = parseInput(
+    authConfigurationSchemas[fields.type],
+    fields.configuration ?? {},
+    'configuration',
+  );
   const validationRules = parseInput(validationRulesSchema, fields.validationRules ?? {}, 'validationRules');
   const id = randomUUID();
   const method = await ctx.deps.db.$transaction(async (tx) => {
-    const last = await tx.authMethod.aggregate({ where: { gatewayId: gateway.id }, _max: { position: true } });
+    const last = await tx.authMethod.aggregate({
+      where: { gatewayId: gateway.id },
+      _max: { position: true },
+    });
     return tx.authMethod.create({
       data: {
         id,
@@ -41,7 +54,10 @@ export async function addAuthMethod(ctx: ServiceContext, gatewayId: string, inpu
         type: fields.type,
         isRequired: fields.isRequired ?? true,
         configuration: configuration as Prisma.InputJsonObject,
-        secretCiphertext: typeof secret === 'string' ? encryptSecret(ctx.deps.encryptionKey, secret, `auth-method:${id}`) : null,
+        secretCiphertext:
+          typeof secret === 'string'
+            ? encryptSecret(ctx.deps.encryptionKey, secret, `auth-method:${id}`)
+            : null,
         validationRules: validationRules as Prisma.InputJsonObject,
         position: (last._max.position ?? -1) + 1,
       },
@@ -58,9 +74,15 @@ export async function listAuthMethods(ctx: ServiceContext, gatewayId: string): P
 }
 
 /** @throws NOT_FOUND for an unknown method or one of another gateway; FORBIDDEN below admin. */
-export async function removeAuthMethod(ctx: ServiceContext, gatewayId: string, authId: string): Promise<{ id: string; deleted: boolean }> {
+export async function removeAuthMethod(
+  ctx: ServiceContext,
+  gatewayId: string,
+  authId: string,
+): Promise<{ id: string; deleted: boolean }> {
   const { gateway } = await findGatewayInScope(ctx, 'auth:manage', gatewayId, 'gatewayId');
-  const { count } = await ctx.deps.db.authMethod.deleteMany({ where: { id: assertUuid('authId', authId), gatewayId: gateway.id } });
+  const { count } = await ctx.deps.db.authMethod.deleteMany({
+    where: { id: assertUuid('authId', authId), gatewayId: gateway.id },
+  });
   if (count === 0) throw notFound('Auth method');
   publishGatewayChange(ctx, 'AUTH_CHANGED', gateway);
   return { id: authId, deleted: true };

@@ -51,5 +51,6 @@ export const endpointField = z
   .string()
   .transform(normalizeEndpoint)
   .refine((value) => ENDPOINT_PATTERN.test(value), {
-    message: "must be one path segment like '/prod-tools': lowercase letters, digits, '-' and '_', at most 64 characters",
+    message:
+      "must be one path segment like '/prod-tools': lowercase letters, digits, '-' and '_', at most 64 characters",
   });

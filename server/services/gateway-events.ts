@@ -11,7 +11,10 @@ import { assertUuid } from './validation.ts';
  * (a member removed mid-stream stops receiving), optionally of one gateway.
  * @throws UNAUTHORIZED without credentials.
  */
-export function subscribeGatewayChanges(ctx: ServiceContext, gatewayId?: string | null): AsyncIterable<GatewayChangedEvent> {
+export function subscribeGatewayChanges(
+  ctx: ServiceContext,
+  gatewayId?: string | null,
+): AsyncIterable<GatewayChangedEvent> {
   const viewer = requireUser(ctx.viewer);
   const onlyGateway = gatewayId ? assertUuid('gatewayId', gatewayId) : null;
   return pipe(
@@ -25,10 +28,17 @@ export function subscribeGatewayChanges(ctx: ServiceContext, gatewayId?: string 
 }
 
 /** The gateway an event is about, as it is now; null once deleted. */
-export async function gatewayOfEvent(ctx: ServiceContext, event: GatewayChangedEvent, query: GatewayQuery = {}): Promise<Gateway | null> {
+export async function gatewayOfEvent(
+  ctx: ServiceContext,
+  event: GatewayChangedEvent,
+  query: GatewayQuery = {},
+): Promise<Gateway | null> {
   if (event.kind === 'DELETED') return null;
   const roles = await ctx.deps.identity.rolesOf(requireUser(ctx.viewer).userId);
   const viewer = { ...requireUser(ctx.viewer), memberships: roles };
   assertCan(viewer, 'gateway:read', event.organizationId);
-  return ctx.deps.db.gateway.findFirst({ ...query, where: { id: event.gatewayId, organizationId: event.organizationId } });
+  return ctx.deps.db.gateway.findFirst({
+    ...query,
+    where: { id: event.gatewayId, organizationId: event.organizationId },
+  });
 }

@@ -15,16 +15,26 @@ const MAX_BULK = 500;
  * Assigns one tool of the same organization to a gateway.
  * @throws NOT_FOUND for an unknown or foreign gateway or tool; CONFLICT when already assigned.
  */
-export async function assignTool(ctx: ServiceContext, gatewayId: string, toolId: string, query: GatewayToolQuery = {}): Promise<GatewayTool> {
+export async function assignTool(
+  ctx: ServiceContext,
+  gatewayId: string,
+  toolId: string,
+  query: GatewayToolQuery = {},
+): Promise<GatewayTool> {
   const { gateway } = await findGatewayInScope(ctx, 'gateway:write', gatewayId, 'gatewayId');
   const tool = await ctx.deps.db.tool.findFirst({
     where: { id: assertUuid('toolId', toolId), organizationId: gateway.organizationId },
     select: { id: true },
   });
   if (!tool) throw notFound('Tool');
-  const existing = await ctx.deps.db.gatewayTool.findUnique({ where: { gatewayId_toolId: { gatewayId: gateway.id, toolId: tool.id } } });
+  const existing = await ctx.deps.db.gatewayTool.findUnique({
+    where: { gatewayId_toolId: { gatewayId: gateway.id, toolId: tool.id } },
+  });
   if (existing) throw conflict('Tool is already assigned to this gateway');
-  const assignment = await ctx.deps.db.gatewayTool.create({ ...query, data: { gatewayId: gateway.id, toolId: tool.id } });
+  const assignment = await ctx.deps.db.gatewayTool.create({
+    ...query,
+    data: { gatewayId: gateway.id, toolId: tool.id },
+  });
   publishGatewayChange(ctx, 'TOOLS_CHANGED', gateway);
   return assignment;
 }
@@ -50,10 +60,16 @@ export async function assignTools(
   const known = new Set(found.map((tool) => tool.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    throw badRequest('toolIds', `toolIds: no tool with id ${unknown.join(', ')} in this organization; nothing was assigned`);
+    throw badRequest(
+      'toolIds',
+      `toolIds: no tool with id ${unknown.join(', ')} in this organization; nothing was assigned`,
+    );
   }
   const result = await ctx.deps.db.$transaction(async (tx) => {
-    const present = await tx.gatewayTool.findMany({ where: { gatewayId: gateway.id, toolId: { in: ids } }, select: { toolId: true } });
+    const present = await tx.gatewayTool.findMany({
+      where: { gatewayId: gateway.id, toolId: { in: ids } },
+      select: { toolId: true },
+    });
     const alreadyAssigned = present.map((row) => row.toolId);
     const toAssign = ids.filter((id) => !alreadyAssigned.includes(id));
     await tx.gatewayTool.createMany({ data: toAssign.map((toolId) => ({ gatewayId: gateway.id, toolId })) });
@@ -69,9 +85,15 @@ export async function assignTools(
 }
 
 /** Removes a tool from a gateway (the tool itself stays). @throws NOT_FOUND when it was not assigned. */
-export async function unassignTool(ctx: ServiceContext, gatewayId: string, toolId: string): Promise<{ id: string; deleted: boolean }> {
+export async function unassignTool(
+  ctx: ServiceContext,
+  gatewayId: string,
+  toolId: string,
+): Promise<{ id: string; deleted: boolean }> {
   const { gateway } = await findGatewayInScope(ctx, 'gateway:write', gatewayId, 'gatewayId');
-  const { count } = await ctx.deps.db.gatewayTool.deleteMany({ where: { gatewayId: gateway.id, toolId: assertUuid('toolId', toolId) } });
+  const { count } = await ctx.deps.db.gatewayTool.deleteMany({
+    where: { gatewayId: gateway.id, toolId: assertUuid('toolId', toolId) },
+  });
   if (count === 0) throw notFound('Tool assignment');
   publishGatewayChange(ctx, 'TOOLS_CHANGED', gateway);
   return { id: toolId, deleted: true };
@@ -88,7 +110,13 @@ export async function listGatewayTools(
   const window = pageWindow(args);
   const where = { gatewayId: gateway.id };
   const [items, total] = await Promise.all([
-    ctx.deps.db.gatewayTool.findMany({ ...query, where, orderBy: [{ tool: { name: 'asc' } }], skip: window.skip, take: window.take }),
+    ctx.deps.db.gatewayTool.findMany({
+      ...query,
+      where,
+      orderBy: [{ tool: { name: 'asc' } }],
+      skip: window.skip,
+      take: window.take,
+    }),
     ctx.deps.db.gatewayTool.count({ where }),
   ]);
   return { ...window, items, total };
@@ -108,7 +136,13 @@ export async function listAvailableTools(
     gateways: { none: { gatewayId: gateway.id } },
   };
   const [items, total] = await Promise.all([
-    ctx.deps.db.tool.findMany({ ...query, where, orderBy: [{ name: 'asc' }], skip: window.skip, take: window.take }),
+    ctx.deps.db.tool.findMany({
+      ...query,
+      where,
+      orderBy: [{ name: 'asc' }],
+      skip: window.skip,
+      take: window.take,
+    }),
     ctx.deps.db.tool.count({ where }),
   ]);
   return { ...window, items, total };
@@ -119,7 +153,10 @@ const settingsInput = z.strictObject({
   rateLimit: z.number().int().min(1, 'must be at least 1 call per minute').max(100_000).nullish(),
   securityPolicy: z
     .strictObject({
-      allowedScopes: z.array(z.enum(GATEWAY_SCOPES, `must be one of ${GATEWAY_SCOPES.join(', ')}`)).max(10).optional(),
+      allowedScopes: z
+        .array(z.enum(GATEWAY_SCOPES, `must be one of ${GATEWAY_SCOPES.join(', ')}`))
+        .max(10)
+        .optional(),
     })
     .optional(),
 });
@@ -146,7 +183,9 @@ export async function updateGatewayTool(
     data: {
       ...(fields.enabled !== undefined ? { enabled: fields.enabled } : {}),
       ...(fields.rateLimit !== undefined ? { rateLimit: fields.rateLimit } : {}),
-      ...(fields.securityPolicy !== undefined ? { securityPolicy: fields.securityPolicy as Prisma.InputJsonObject } : {}),
+      ...(fields.securityPolicy !== undefined
+        ? { securityPolicy: fields.securityPolicy as Prisma.InputJsonObject }
+        : {}),
     },
   });
   publishGatewayChange(ctx, 'TOOLS_CHANGED', gateway);

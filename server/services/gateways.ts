@@ -6,7 +6,15 @@ import type { Gateway, Prisma } from '../generated/prisma/client.ts';
 import type { GatewayStatus, GatewayType } from '../generated/prisma/enums.ts';
 import type { GatewayChangeKind } from '../pubsub.ts';
 import { endpointField, gatewayConfigurationSchemas } from './gateway-configuration.ts';
-import { assertUuid, descriptionField, nameField, type PageWindow, pageWindow, parseInput } from './validation.ts';
+import {
+  assertUuid,
+  descriptionField,
+  nameField,
+  type PageWindow,
+  pageWindow,
+  parseInput,
+  searchText,
+} from './validation.ts';
 
 /** The selection plugin-prisma passes down so nested fields resolve in the same query. */
 export type GatewayQuery = { include?: Prisma.GatewayInclude; select?: Prisma.GatewaySelect };
@@ -17,7 +25,11 @@ const gatewayStatus = z.enum(
   'must be one of active, inactive, maintenance, error',
 );
 
-export function publishGatewayChange(ctx: ServiceContext, kind: GatewayChangeKind, gateway: { id: string; organizationId: string }): void {
+export function publishGatewayChange(
+  ctx: ServiceContext,
+  kind: GatewayChangeKind,
+  gateway: { id: string; organizationId: string },
+): void {
   ctx.deps.bus.publish('gatewayChanged', {
     kind,
     organizationId: gateway.organizationId,
@@ -41,7 +53,11 @@ export async function findGatewayInScope(ctx: ServiceContext, action: Action, id
 }
 
 function parseConfiguration(type: GatewayType, configuration: unknown): Prisma.InputJsonObject {
-  return parseInput(gatewayConfigurationSchemas[type], configuration ?? {}, 'configuration') as Prisma.InputJsonObject;
+  return parseInput(
+    gatewayConfigurationSchemas[type],
+    configuration ?? {},
+    'configuration',
+  ) as Prisma.InputJsonObject;
 }
 
 const createInput = z.object({
@@ -56,7 +72,11 @@ const createInput = z.object({
  * Creates a gateway in the request's organization.
  * @throws BAD_REQUEST naming the field; CONFLICT "Gateway with endpoint '…' already exists"; FORBIDDEN for viewers.
  */
-export async function createGateway(ctx: ServiceContext, input: unknown, query: GatewayQuery = {}): Promise<Gateway> {
+export async function createGateway(
+  ctx: ServiceContext,
+  input: unknown,
+  query: GatewayQuery = {},
+): Promise<Gateway> {
   const scope = assertCan(ctx.viewer, 'gateway:write');
   const fields = parseInput(createInput, input);
   const configuration = parseConfiguration(fields.type, fields.configuration);
@@ -72,7 +92,9 @@ export async function createGateway(ctx: ServiceContext, input: unknown, query: 
         configuration,
       },
     })
-    .catch((error) => translatePrismaError(error, { conflict: `Gateway with endpoint '${fields.endpoint}' already exists` }));
+    .catch((error) =>
+      translatePrismaError(error, { conflict: `Gateway with endpoint '${fields.endpoint}' already exists` }),
+    );
   publishGatewayChange(ctx, 'CREATED', gateway);
   return gateway;
 }
@@ -93,7 +115,7 @@ export async function listGateways(
 ): Promise<{ items: Gateway[]; total: number } & PageWindow> {
   const scope = assertCan(ctx.viewer, 'gateway:read');
   const window = pageWindow(filters);
-  const search = filters.search?.trim().slice(0, 200);
+  const search = searchText(filters.search);
   const where: Prisma.GatewayWhereInput = {
     organizationId: scope.organizationId,
     ...(filters.type ? { type: filters.type } : {}),
@@ -109,14 +131,24 @@ export async function listGateways(
       : {}),
   };
   const [items, total] = await Promise.all([
-    ctx.deps.db.gateway.findMany({ ...query, where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: window.skip, take: window.take }),
+    ctx.deps.db.gateway.findMany({
+      ...query,
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      skip: window.skip,
+      take: window.take,
+    }),
     ctx.deps.db.gateway.count({ where }),
   ]);
   return { ...window, items, total };
 }
 
 /** @throws NOT_FOUND for a missing gateway or one of another organization. */
-export async function getGateway(ctx: ServiceContext, id: string, query: GatewayQuery = {}): Promise<Gateway> {
+export async function getGateway(
+  ctx: ServiceContext,
+  id: string,
+  query: GatewayQuery = {},
+): Promise<Gateway> {
   const scope = assertCan(ctx.viewer, 'gateway:read');
   const gateway = await ctx.deps.db.gateway.findFirst({
     ...query,
@@ -139,31 +171,56 @@ const updateInput = z.strictObject({
  * Updates a gateway; its type is fixed at creation.
  * @throws BAD_REQUEST, NOT_FOUND, CONFLICT (endpoint taken), FORBIDDEN for viewers.
  */
-export async function updateGateway(ctx: ServiceContext, id: string, input: unknown, query: GatewayQuery = {}): Promise<Gateway> {
+export async function updateGateway(
+  ctx: ServiceContext,
+  id: string,
+  input: unknown,
+  query: GatewayQuery = {},
+): Promise<Gateway> {
   const { gateway: current } = await findGatewayInScope(ctx, 'gateway:write', id);
   const fields = parseInput(updateInput, input);
   if (fields.type && fields.type !== current.type) {
-    throw badRequest('type', `type: cannot change from ${current.type} to ${fields.type}; create a new gateway instead`);
+    throw badRequest(
+      'type',
+      `type: cannot change from ${current.type} to ${fields.type}; create a new gateway instead`,
+    );
   }
-  const previous = await ctx.deps.db.gateway.findUniqueOrThrow({ where: { id: current.id }, select: { status: true } });
+  const previous = await ctx.deps.db.gateway.findUniqueOrThrow({
+    where: { id: current.id },
+    select: { status: true },
+  });
   const data: Prisma.GatewayUpdateInput = {
     ...(fields.name !== undefined ? { name: fields.name } : {}),
     ...(fields.endpoint !== undefined ? { endpoint: fields.endpoint } : {}),
     ...(fields.description !== undefined ? { description: fields.description } : {}),
     ...(fields.status !== undefined ? { status: fields.status } : {}),
-    ...(fields.configuration !== undefined ? { configuration: parseConfiguration(current.type, fields.configuration) } : {}),
+    ...(fields.configuration !== undefined
+      ? { configuration: parseConfiguration(current.type, fields.configuration) }
+      : {}),
   };
   const gateway = await ctx.deps.db.gateway
     .update({ ...query, where: { id: current.id }, data })
-    .catch((error) => translatePrismaError(error, { conflict: `Gateway with endpoint '${fields.endpoint}' already exists` }));
-  publishGatewayChange(ctx, fields.status && fields.status !== previous.status ? 'STATUS_CHANGED' : 'UPDATED', gateway);
+    .catch((error) =>
+      translatePrismaError(error, { conflict: `Gateway with endpoint '${fields.endpoint}' already exists` }),
+    );
+  publishGatewayChange(
+    ctx,
+    fields.status && fields.status !== previous.status ? 'STATUS_CHANGED' : 'UPDATED',
+    gateway,
+  );
   return gateway;
 }
 
 /** Deletes a gateway with its assignments, auth methods and keys. @throws NOT_FOUND, FORBIDDEN */
-export async function deleteGateway(ctx: ServiceContext, id: string): Promise<{ id: string; deleted: boolean }> {
+export async function deleteGateway(
+  ctx: ServiceContext,
+  id: string,
+): Promise<{ id: string; deleted: boolean }> {
   const { gateway } = await findGatewayInScope(ctx, 'gateway:write', id);
-  const keys = await ctx.deps.db.apiKey.findMany({ where: { gatewayId: gateway.id }, select: { prefix: true } });
+  const keys = await ctx.deps.db.apiKey.findMany({
+    where: { gatewayId: gateway.id },
+    select: { prefix: true },
+  });
   await ctx.deps.db.gateway.delete({ where: { id: gateway.id } });
   for (const key of keys) {
     ctx.deps.gatewayKeys.forget(key.prefix);

@@ -15,7 +15,10 @@ export interface Member {
   joinedAt: Date;
 }
 
-const roleField = z.enum(['owner', 'admin', 'member', 'viewer'], 'must be one of owner, admin, member, viewer');
+const roleField = z.enum(
+  ['owner', 'admin', 'member', 'viewer'],
+  'must be one of owner, admin, member, viewer',
+);
 
 /** @throws NOT_FOUND unless the viewer is a member of the organization. */
 export async function listMembers(
@@ -39,7 +42,11 @@ export async function listMembers(
   return { ...window, total, items: rows.map(toMember) };
 }
 
-function toMember(row: { role: Role; createdAt: Date; user: { id: string; email: string; firstName: string; lastName: string } }): Member {
+function toMember(row: {
+  role: Role;
+  createdAt: Date;
+  user: { id: string; email: string; firstName: string; lastName: string };
+}): Member {
   return {
     userId: row.user.id,
     email: row.user.email,
@@ -55,20 +62,33 @@ function assertMayGrant(actorRole: Role, role: Role): void {
   if (role === 'owner' && actorRole !== 'owner') throw forbidden('Only an owner can make someone an owner');
 }
 
+function assertMayManage(actorRole: Role, memberRole: Role): void {
+  if (memberRole === 'owner' && actorRole !== 'owner') {
+    throw forbidden('Only an owner can change the role of an owner or remove one');
+  }
+}
+
 const addMemberInput = z.object({ email: z.string().trim().toLowerCase().max(254), role: roleField });
 
 /**
  * Adds a registered user to the organization.
  * @throws NOT_FOUND when no account has that email; CONFLICT when already a member; FORBIDDEN below admin.
  */
-export async function addMember(ctx: ServiceContext, organizationId: string, input: unknown): Promise<Member> {
+export async function addMember(
+  ctx: ServiceContext,
+  organizationId: string,
+  input: unknown,
+): Promise<Member> {
   const scope = assertCan(ctx.viewer, 'member:manage', assertUuid('organizationId', organizationId));
   const fields = parseInput(addMemberInput, input);
   assertMayGrant(scope.role, fields.role);
   const user = await ctx.deps.db.user.findUnique({ where: { email: fields.email } });
   if (!user) throw notFound(`User with email '${fields.email}' (they must register first)`);
   const row = await ctx.deps.db.membership
-    .create({ data: { organizationId: scope.organizationId, userId: user.id, role: fields.role }, include: { user: true } })
+    .create({
+      data: { organizationId: scope.organizationId, userId: user.id, role: fields.role },
+      include: { user: true },
+    })
     .catch((error) => translatePrismaError(error, { conflict: `${fields.email} is already a member` }));
   membershipsChanged(ctx, user.id);
   return toMember(row);
@@ -90,11 +110,16 @@ async function assertNotLastOwner(ctx: ServiceContext, organizationId: string, r
 }
 
 /** @throws FORBIDDEN below admin (or touching an owner without being one); CONFLICT for the last owner. */
-export async function updateMemberRole(ctx: ServiceContext, organizationId: string, userId: string, input: unknown): Promise<Member> {
+export async function updateMemberRole(
+  ctx: ServiceContext,
+  organizationId: string,
+  userId: string,
+  input: unknown,
+): Promise<Member> {
   const scope = assertCan(ctx.viewer, 'member:manage', assertUuid('organizationId', organizationId));
   const { role } = parseInput(z.object({ role: roleField }), input);
   const current = await findMembership(ctx, scope.organizationId, userId);
-  assertMayGrant(scope.role, current.role);
+  assertMayManage(scope.role, current.role);
   assertMayGrant(scope.role, role);
   if (current.role === role) return toMember(current);
   await assertNotLastOwner(ctx, scope.organizationId, current.role);
@@ -108,11 +133,19 @@ export async function updateMemberRole(ctx: ServiceContext, organizationId: stri
 }
 
 /** Removes a member (members may also remove themselves). @throws FORBIDDEN, CONFLICT for the last owner. */
-export async function removeMember(ctx: ServiceContext, organizationId: string, userId: string): Promise<{ id: string; deleted: boolean }> {
-  const self = ctx.viewer.kind === 'user' && ctx.viewer.userId === userId;
-  const scope = assertCan(ctx.viewer, self ? 'member:read' : 'member:manage', assertUuid('organizationId', organizationId));
+export async function removeMember(
+  ctx: ServiceContext,
+  organizationId: string,
+  userId: string,
+): Promise<{ id: string; deleted: boolean }> {
+  const self = ctx.viewer.kind === 'user' && ctx.viewer.userId === userId.toLowerCase();
+  const scope = assertCan(
+    ctx.viewer,
+    self ? 'member:read' : 'member:manage',
+    assertUuid('organizationId', organizationId),
+  );
   const current = await findMembership(ctx, scope.organizationId, userId);
-  if (!self) assertMayGrant(scope.role, current.role);
+  if (!self) assertMayManage(scope.role, current.role);
   await assertNotLastOwner(ctx, scope.organizationId, current.role);
   await ctx.deps.db.membership.delete({
     where: { organizationId_userId: { organizationId: scope.organizationId, userId: current.userId } },

@@ -4,7 +4,14 @@ import type { ServiceContext } from '../context.ts';
 import { badRequest, translatePrismaError } from '../errors.ts';
 import type { Organization, Prisma } from '../generated/prisma/client.ts';
 import { slugCandidate, slugify } from './slugs.ts';
-import { assertUuid, descriptionField, nameField, type PageWindow, pageWindow, parseInput } from './validation.ts';
+import {
+  assertUuid,
+  descriptionField,
+  nameField,
+  type PageWindow,
+  pageWindow,
+  parseInput,
+} from './validation.ts';
 
 type Transaction = Prisma.TransactionClient;
 
@@ -16,9 +23,12 @@ export async function insertOrganizationWithOwner(
 ): Promise<Organization> {
   const base = slugify(fields.name);
   const taken = new Set(
-    (await tx.organization.findMany({ where: { slug: { startsWith: base.slice(0, 44) } }, select: { slug: true } })).map(
-      (row) => row.slug,
-    ),
+    (
+      await tx.organization.findMany({
+        where: { slug: { startsWith: base.slice(0, 44) } },
+        select: { slug: true },
+      })
+    ).map((row) => row.slug),
   );
   let attempt = 0;
   while (taken.has(slugCandidate(base, attempt))) attempt += 1;
@@ -78,34 +88,58 @@ export async function createOrganization(ctx: ServiceContext, input: unknown): P
   const fields = parseInput(organizationInput, input);
   const organization = await ctx.deps.db
     .$transaction((tx) =>
-      insertOrganizationWithOwner(tx, viewer.userId, { name: fields.name, description: fields.description ?? null }),
+      insertOrganizationWithOwner(tx, viewer.userId, {
+        name: fields.name,
+        description: fields.description ?? null,
+      }),
     )
-    .catch((error) => translatePrismaError(error, { conflict: 'That organization name was just taken: try again' }));
+    .catch((error) =>
+      translatePrismaError(error, { conflict: 'That organization name was just taken: try again' }),
+    );
   membershipsChanged(ctx, viewer.userId);
   return { ...organization, role: 'owner' };
 }
 
-const organizationUpdate = z.strictObject({ name: nameField.optional(), description: descriptionField.nullish() });
+const organizationUpdate = z.strictObject({
+  name: nameField.optional(),
+  description: descriptionField.nullish(),
+});
 
 /** Renames or re-describes an organization; its slug (and so its gateway URLs) stays. @throws FORBIDDEN below admin */
-export async function updateOrganization(ctx: ServiceContext, id: string, input: unknown): Promise<OrganizationWithRole> {
+export async function updateOrganization(
+  ctx: ServiceContext,
+  id: string,
+  input: unknown,
+): Promise<OrganizationWithRole> {
   const { role, organizationId } = assertCan(ctx.viewer, 'organization:update', assertUuid('id', id));
   const fields = parseInput(organizationUpdate, input);
-  if (Object.keys(fields).length === 0) throw badRequest('input', 'input: give at least one of name, description');
+  if (Object.keys(fields).length === 0)
+    throw badRequest('input', 'input: give at least one of name, description');
   const organization = await ctx.deps.db.organization.update({ where: { id: organizationId }, data: fields });
   return { ...organization, role };
 }
 
 /** Deletes an organization and everything in it. @throws FORBIDDEN unless owner */
-export async function deleteOrganization(ctx: ServiceContext, id: string): Promise<{ id: string; deleted: boolean }> {
+export async function deleteOrganization(
+  ctx: ServiceContext,
+  id: string,
+): Promise<{ id: string; deleted: boolean }> {
   const { organizationId } = assertCan(ctx.viewer, 'organization:delete', assertUuid('id', id));
-  const members = await ctx.deps.db.membership.findMany({ where: { organizationId }, select: { userId: true } });
+  const members = await ctx.deps.db.membership.findMany({
+    where: { organizationId },
+    select: { userId: true },
+  });
   const gateways = await ctx.deps.db.gateway.findMany({ where: { organizationId }, select: { id: true } });
   await ctx.deps.db.organization.delete({ where: { id: organizationId } });
   for (const member of members) membershipsChanged(ctx, member.userId);
   const occurredAt = new Date().toISOString();
   for (const gateway of gateways) {
-    ctx.deps.bus.publish('gatewayChanged', { kind: 'DELETED', organizationId, gatewayId: gateway.id, occurredAt });
+    ctx.deps.bus.publish('gatewayChanged', {
+      kind: 'DELETED',
+      organizationId,
+      gatewayId: gateway.id,
+      occurredAt,
+    });
   }
   return { id: organizationId, deleted: true };
 }

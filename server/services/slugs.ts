@@ -5,9 +5,32 @@ import { createHash } from 'node:crypto';
  * gateway URLs, so it can never be one of these.
  */
 export const RESERVED_SEGMENTS = new Set([
-  '.well-known', 'a2a', 'admin', 'api', 'apis', 'assets', 'auth', 'docs', 'favicon.ico', 'gateways', 'graphql',
-  'health', 'login', 'logout', 'mcp', 'metrics', 'oauth', 'organizations', 'register', 'robots.txt', 'skills',
-  'static', 'tools', 'utcp', 'well-known', 'ws',
+  '.well-known',
+  'a2a',
+  'admin',
+  'api',
+  'apis',
+  'assets',
+  'auth',
+  'docs',
+  'favicon.ico',
+  'gateways',
+  'graphql',
+  'health',
+  'login',
+  'logout',
+  'mcp',
+  'metrics',
+  'oauth',
+  'organizations',
+  'register',
+  'robots.txt',
+  'skills',
+  'static',
+  'tools',
+  'utcp',
+  'well-known',
+  'ws',
 ]);
 
 /** Lowercase letters, digits and single hyphens, 2–48 characters. */

@@ -8,7 +8,10 @@ const MAX_SCHEMA_BYTES = 256 * 1024;
 
 export const toolNameField = z
   .string()
-  .regex(TOOL_NAME_PATTERN, "must be 1–64 characters of letters, digits, '_' and '-' (agents call tools by this name)");
+  .regex(
+    TOOL_NAME_PATTERN,
+    "must be 1–64 characters of letters, digits, '_' and '-' (agents call tools by this name)",
+  );
 
 // Only used to check that a schema compiles; the executor keeps its own compiled validators.
 const schemaChecker = new Ajv({ strict: false, allErrors: false, validateFormats: false });
@@ -19,47 +22,81 @@ const schemaChecker = new Ajv({ strict: false, allErrors: false, validateFormats
  */
 export function assertParametersSchema(schema: unknown, field = 'parameters'): Record<string, unknown> {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-    throw badRequest(field, `${field}: must be a JSON Schema object such as {"type":"object","properties":{}}`);
+    throw badRequest(
+      field,
+      `${field}: must be a JSON Schema object such as {"type":"object","properties":{}}`,
+    );
   }
   const object = schema as Record<string, unknown>;
   if (object.type !== undefined && object.type !== 'object') {
-    throw badRequest(field, `${field}: must describe an object (type "object"), because tools take named arguments`);
+    throw badRequest(
+      field,
+      `${field}: must describe an object (type "object"), because tools take named arguments`,
+    );
   }
-  if (JSON.stringify(object).length > MAX_SCHEMA_BYTES) {
-    throw badRequest(field, `${field}: must be at most ${MAX_SCHEMA_BYTES / 1024} KiB of JSON`);
-  }
-  try {
-    schemaChecker.compile(object);
-  } catch (error) {
-    throw badRequest(field, `${field}: is not a valid JSON Schema: ${(error as Error).message.slice(0, 300)}`);
-  }
+  assertCompiles(object, field);
   return { type: 'object', ...object };
 }
 
-const templatedUrl = z.string().max(2048, 'must be at most 2048 characters').refine(
-  (value) => {
-    try {
-      // Templates may stand anywhere in the URL; what remains must be an http(s) URL.
-      const url = new URL(value.replace(/\{\{[^}]*\}\}/g, 'x'));
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an absolute http:// or https:// URL (templates like {{parameters.id}} allowed)' },
-);
+/**
+ * Checks a tool's output schema: any JSON Schema (results need not be objects), small enough, and compilable.
+ * @throws BAD_REQUEST naming `outputSchema` and the problem.
+ */
+export function assertOutputSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  assertCompiles(schema, 'outputSchema');
+  return schema;
+}
+
+function assertCompiles(schema: Record<string, unknown>, field: string): void {
+  if (JSON.stringify(schema).length > MAX_SCHEMA_BYTES) {
+    throw badRequest(field, `${field}: must be at most ${MAX_SCHEMA_BYTES / 1024} KiB of JSON`);
+  }
+  try {
+    schemaChecker.compile(schema);
+  } catch (error) {
+    throw badRequest(
+      field,
+      `${field}: is not a valid JSON Schema: ${(error as Error).message.slice(0, 300)}`,
+    );
+  }
+}
+
+const templatedUrl = z
+  .string()
+  .max(2048, 'must be at most 2048 characters')
+  .refine(
+    (value) => {
+      try {
+        // Templates may stand anywhere in the URL; what remains must be an http(s) URL.
+        const url = new URL(value.replace(/\{\{[^}]*\}\}/g, 'x'));
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an absolute http:// or https:// URL (templates like {{parameters.id}} allowed)' },
+  );
 
 const stringMap = z.record(z.string().max(256), z.string().max(8192), 'must be an object of string values');
-const timeout = z.number().int().min(100, 'must be at least 100 ms').max(120_000, 'must be at most 120000 ms');
+const timeout = z
+  .number()
+  .int()
+  .min(100, 'must be at least 100 ms')
+  .max(120_000, 'must be at most 120000 ms');
 const retries = z.number().int().min(0).max(5, 'must be at most 5');
 
 export const httpExecutionConfig = z.strictObject({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'], 'must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS'),
+  method: z.enum(
+    ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+    'must be GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS',
+  ),
   url: templatedUrl,
   headers: stringMap.optional(),
   queryParams: stringMap.optional(),
   body: z.unknown().optional(),
-  bodyEncoding: z.enum(['json', 'form', 'multipart', 'text'], 'must be json, form, multipart or text').optional(),
+  bodyEncoding: z
+    .enum(['json', 'form', 'multipart', 'text'], 'must be json, form, multipart or text')
+    .optional(),
   timeout: timeout.optional(),
   retries: retries.optional(),
 });

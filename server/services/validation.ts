@@ -5,7 +5,8 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /** @throws BAD_REQUEST naming `field` unless `value` is a UUID (ids are UUIDs everywhere). */
 export function assertUuid(field: string, value: string): string {
-  if (!UUID_PATTERN.test(value)) throw badRequest(field, `${field}: must be a UUID such as 3f2a…-…; got '${value.slice(0, 40)}'`);
+  if (!UUID_PATTERN.test(value))
+    throw badRequest(field, `${field}: must be a UUID such as 3f2a…-…; got '${value.slice(0, 40)}'`);
   return value.toLowerCase();
 }
 
@@ -36,10 +37,25 @@ export interface PageWindow {
 export function pageWindow(args: { page?: number | null; limit?: number | null }): PageWindow {
   const page = args.page ?? 1;
   const limit = args.limit ?? 20;
-  if (!Number.isInteger(page) || page < 1 || page > 1_000_000) throw badRequest('page', 'page: must be a whole number of at least 1');
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badRequest('limit', 'limit: must be a whole number from 1 to 100');
+  if (!Number.isInteger(page) || page < 1 || page > 1_000_000)
+    throw badRequest('page', 'page: must be a whole number of at least 1');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw badRequest('limit', 'limit: must be a whole number from 1 to 100');
   return { page, limit, skip: (page - 1) * limit, take: limit };
 }
 
-export const nameField = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+export const nameField = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
 export const descriptionField = z.string().trim().max(2000, 'must be at most 2000 characters');
+
+/**
+ * The text of a `search` filter, ready for Prisma's `contains`: trimmed, at most 200 characters, with the
+ * LIKE wildcards escaped so that `get_` or `100%` match literally. Undefined for an empty search.
+ */
+export function searchText(search: string | null | undefined): string | undefined {
+  const text = search?.trim().slice(0, 200);
+  return text ? text.replace(/[\\%_]/g, '\\$&') : undefined;
+}

@@ -33,7 +33,11 @@ export async function signUp(app: App, name = 'Acme'): Promise<Account> {
 }
 
 /** Registers a user and makes them a member of `owner`'s organization with `role`. */
-export async function joinAs(app: App, owner: Account, role: 'admin' | 'member' | 'viewer'): Promise<Account> {
+export async function joinAs(
+  app: App,
+  owner: Account,
+  role: 'admin' | 'member' | 'viewer',
+): Promise<Account> {
   const account = await signUp(app, `Own ${role}`);
   expectOk(
     await rest(app, 'POST', `/organizations/${owner.organizationId}/members`, {
@@ -49,7 +53,10 @@ export async function joinAs(app: App, owner: Account, role: 'admin' | 'member' 
 let toolCounter = 0;
 
 /** An http tool definition pointing at `url`. */
-export function httpTool(url = 'https://api.example.com/items/{{parameters.id}}', name = `tool_${++toolCounter}`) {
+export function httpTool(
+  url = 'https://api.example.com/items/{{parameters.id}}',
+  name = `tool_${++toolCounter}`,
+) {
   return {
     name,
     description: 'Fetches an item',
@@ -59,13 +66,25 @@ export function httpTool(url = 'https://api.example.com/items/{{parameters.id}}'
   };
 }
 
-export async function createGateway(app: App, caller: Caller, endpoint = `/gw-${++toolCounter}`, type = 'mcp') {
-  return expectOk(await rest(app, 'POST', '/gateways', { caller, body: { name: `Gateway ${endpoint}`, type, endpoint } }), 201);
+export async function createGateway(
+  app: App,
+  caller: Caller,
+  endpoint = `/gw-${++toolCounter}`,
+  type = 'mcp',
+) {
+  return expectOk(
+    await rest(app, 'POST', '/gateways', { caller, body: { name: `Gateway ${endpoint}`, type, endpoint } }),
+    201,
+  );
 }
 
-export async function createTool(app: App, account: Account, tool = httpTool()) {
+/** Creates a tool in the account's organization; `tool` is any create body (an http tool by default). */
+export async function createTool(app: App, account: Account, tool: object = httpTool()) {
   return expectOk(
-    await rest(app, 'POST', `/organizations/${account.organizationId}/tools`, { caller: account.caller, body: tool }),
+    await rest(app, 'POST', `/organizations/${account.organizationId}/tools`, {
+      caller: account.caller,
+      body: tool,
+    }),
     201,
   );
 }

@@ -102,7 +102,7 @@ export async function gql<T, V>(
 }
 
 function explain(result: { request: string }, body: unknown): string {
-  return `request: ${result.request}\nanswer: ${JSON.stringify(body, null, 2).slice(0, 2000)}`;
+  return `request: ${result.request.slice(0, 500)}\nanswer: ${JSON.stringify(body, null, 2).slice(0, 2000)}`;
 }
 
 /** Asserts a successful REST answer with the given status and returns its data. */

@@ -11,6 +11,8 @@ export interface TestApp {
   app: App;
   /** Base URL when started with `listen: true`. */
   url: string;
+  /** The PostgreSQL database in use; undefined on PGlite. */
+  databaseUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -18,19 +20,27 @@ export interface TestApp {
  * The whole server on a fresh database: in-memory PGlite by default, or a new database on the PostgreSQL
  * server named by TEST_DATABASE_URL (CI runs the suite both ways).
  */
-export async function createTestApp(options: { env?: Record<string, string>; listen?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: {
+    env?: Record<string, string>;
+    listen?: boolean;
+    /** Join this PostgreSQL database (another instance's) instead of creating a fresh one. */
+    databaseUrl?: string;
+  } = {},
+): Promise<TestApp> {
   const env: Env = readEnv({
     NODE_ENV: 'test',
     JWT_SECRET: TEST_JWT_SECRET,
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     DATA_DIR: 'memory://',
     PUBLIC_URL: 'http://toolgate.test',
+    SHUTDOWN_GRACE_MS: '200',
     ...options.env,
   });
   const server = process.env.TEST_DATABASE_URL;
   let dropDatabase = async () => {};
-  let databaseUrl: string | undefined;
-  if (server) {
+  let databaseUrl = options.databaseUrl;
+  if (server && !databaseUrl) {
     const name = `toolgate_test_${randomBytes(6).toString('hex')}`;
     await adminQuery(server, `CREATE DATABASE ${name}`);
     const url = new URL(server);
@@ -44,6 +54,7 @@ export async function createTestApp(options: { env?: Record<string, string>; lis
   return {
     app,
     url,
+    databaseUrl,
     async close() {
       await app.stop();
       await database.close();

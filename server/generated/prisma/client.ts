@@ -91,3 +91,18 @@ export type AuthMethod = Prisma.AuthMethodModel
  * 
  */
 export type ApiKey = Prisma.ApiKeyModel
+/**
+ * Model Api
+ * An upstream API connection: where imported tools send their requests.
+ */
+export type Api = Prisma.ApiModel
+/**
+ * Model ApiCredential
+ * A credential the executor injects into upstream calls. Secret parts are sealed with AES-256-GCM.
+ */
+export type ApiCredential = Prisma.ApiCredentialModel
+/**
+ * Model Execution
+ * One row per tool call, written in batches off the response path.
+ */
+export type Execution = Prisma.ExecutionModel

@@ -68,3 +68,14 @@ export const AuthMethodType = {
 } as const
 
 export type AuthMethodType = (typeof AuthMethodType)[keyof typeof AuthMethodType]
+
+
+export const ExecutionSource = {
+  direct: 'direct',
+  mcp: 'mcp',
+  a2a: 'a2a',
+  utcp: 'utcp',
+  skills: 'skills'
+} as const
+
+export type ExecutionSource = (typeof ExecutionSource)[keyof typeof ExecutionSource]

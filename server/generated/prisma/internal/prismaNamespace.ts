@@ -406,7 +406,10 @@ export const ModelName = {
   Tool: 'Tool',
   GatewayTool: 'GatewayTool',
   AuthMethod: 'AuthMethod',
-  ApiKey: 'ApiKey'
+  ApiKey: 'ApiKey',
+  Api: 'Api',
+  ApiCredential: 'ApiCredential',
+  Execution: 'Execution'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -422,7 +425,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "organization" | "membership" | "revokedToken" | "personalAccessToken" | "gateway" | "tool" | "gatewayTool" | "authMethod" | "apiKey"
+    modelProps: "user" | "organization" | "membership" | "revokedToken" | "personalAccessToken" | "gateway" | "tool" | "gatewayTool" | "authMethod" | "apiKey" | "api" | "apiCredential" | "execution"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1166,6 +1169,228 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    Api: {
+      payload: Prisma.$ApiPayload<ExtArgs>
+      fields: Prisma.ApiFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ApiFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ApiFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>
+        }
+        findFirst: {
+          args: Prisma.ApiFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ApiFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>
+        }
+        findMany: {
+          args: Prisma.ApiFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>[]
+        }
+        create: {
+          args: Prisma.ApiCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>
+        }
+        createMany: {
+          args: Prisma.ApiCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ApiCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>[]
+        }
+        delete: {
+          args: Prisma.ApiDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>
+        }
+        update: {
+          args: Prisma.ApiUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>
+        }
+        deleteMany: {
+          args: Prisma.ApiDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ApiUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ApiUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>[]
+        }
+        upsert: {
+          args: Prisma.ApiUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiPayload>
+        }
+        aggregate: {
+          args: Prisma.ApiAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateApi>
+        }
+        groupBy: {
+          args: Prisma.ApiGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ApiGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ApiCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ApiCountAggregateOutputType> | number
+        }
+      }
+    }
+    ApiCredential: {
+      payload: Prisma.$ApiCredentialPayload<ExtArgs>
+      fields: Prisma.ApiCredentialFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ApiCredentialFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ApiCredentialFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>
+        }
+        findFirst: {
+          args: Prisma.ApiCredentialFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ApiCredentialFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>
+        }
+        findMany: {
+          args: Prisma.ApiCredentialFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>[]
+        }
+        create: {
+          args: Prisma.ApiCredentialCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>
+        }
+        createMany: {
+          args: Prisma.ApiCredentialCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ApiCredentialCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>[]
+        }
+        delete: {
+          args: Prisma.ApiCredentialDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>
+        }
+        update: {
+          args: Prisma.ApiCredentialUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>
+        }
+        deleteMany: {
+          args: Prisma.ApiCredentialDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ApiCredentialUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ApiCredentialUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>[]
+        }
+        upsert: {
+          args: Prisma.ApiCredentialUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiCredentialPayload>
+        }
+        aggregate: {
+          args: Prisma.ApiCredentialAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateApiCredential>
+        }
+        groupBy: {
+          args: Prisma.ApiCredentialGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ApiCredentialGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ApiCredentialCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ApiCredentialCountAggregateOutputType> | number
+        }
+      }
+    }
+    Execution: {
+      payload: Prisma.$ExecutionPayload<ExtArgs>
+      fields: Prisma.ExecutionFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ExecutionFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ExecutionFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>
+        }
+        findFirst: {
+          args: Prisma.ExecutionFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ExecutionFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>
+        }
+        findMany: {
+          args: Prisma.ExecutionFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>[]
+        }
+        create: {
+          args: Prisma.ExecutionCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>
+        }
+        createMany: {
+          args: Prisma.ExecutionCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ExecutionCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>[]
+        }
+        delete: {
+          args: Prisma.ExecutionDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>
+        }
+        update: {
+          args: Prisma.ExecutionUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>
+        }
+        deleteMany: {
+          args: Prisma.ExecutionDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ExecutionUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ExecutionUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>[]
+        }
+        upsert: {
+          args: Prisma.ExecutionUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ExecutionPayload>
+        }
+        aggregate: {
+          args: Prisma.ExecutionAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateExecution>
+        }
+        groupBy: {
+          args: Prisma.ExecutionGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ExecutionGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ExecutionCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ExecutionCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1232,7 +1457,8 @@ export const OrganizationScalarFieldEnum = {
   slug: 'slug',
   description: 'description',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  storeExecutionPayloads: 'storeExecutionPayloads'
 } as const
 
 export type OrganizationScalarFieldEnum = (typeof OrganizationScalarFieldEnum)[keyof typeof OrganizationScalarFieldEnum]
@@ -1301,6 +1527,8 @@ export const ToolScalarFieldEnum = {
   sourceApiId: 'sourceApiId',
   sourceMethod: 'sourceMethod',
   sourceEndpoint: 'sourceEndpoint',
+  sourceOperationKey: 'sourceOperationKey',
+  securitySchemes: 'securitySchemes',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -1350,6 +1578,57 @@ export const ApiKeyScalarFieldEnum = {
 } as const
 
 export type ApiKeyScalarFieldEnum = (typeof ApiKeyScalarFieldEnum)[keyof typeof ApiKeyScalarFieldEnum]
+
+
+export const ApiScalarFieldEnum = {
+  id: 'id',
+  organizationId: 'organizationId',
+  name: 'name',
+  type: 'type',
+  baseUrl: 'baseUrl',
+  description: 'description',
+  document: 'document',
+  securitySchemes: 'securitySchemes',
+  importedAt: 'importedAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ApiScalarFieldEnum = (typeof ApiScalarFieldEnum)[keyof typeof ApiScalarFieldEnum]
+
+
+export const ApiCredentialScalarFieldEnum = {
+  id: 'id',
+  apiId: 'apiId',
+  name: 'name',
+  type: 'type',
+  configuration: 'configuration',
+  ciphertext: 'ciphertext',
+  createdAt: 'createdAt'
+} as const
+
+export type ApiCredentialScalarFieldEnum = (typeof ApiCredentialScalarFieldEnum)[keyof typeof ApiCredentialScalarFieldEnum]
+
+
+export const ExecutionScalarFieldEnum = {
+  id: 'id',
+  organizationId: 'organizationId',
+  toolId: 'toolId',
+  toolName: 'toolName',
+  gatewayId: 'gatewayId',
+  apiKeyId: 'apiKeyId',
+  userId: 'userId',
+  source: 'source',
+  success: 'success',
+  errorCode: 'errorCode',
+  upstreamStatus: 'upstreamStatus',
+  durationMs: 'durationMs',
+  arguments: 'arguments',
+  result: 'result',
+  createdAt: 'createdAt'
+} as const
+
+export type ExecutionScalarFieldEnum = (typeof ExecutionScalarFieldEnum)[keyof typeof ExecutionScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1431,6 +1710,13 @@ export type DateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel
  * Reference to a field of type 'DateTime[]'
  */
 export type ListDateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DateTime[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Boolean'
+ */
+export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
     
 
 
@@ -1519,13 +1805,6 @@ export type ListEnumToolStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$P
 
 
 /**
- * Reference to a field of type 'Boolean'
- */
-export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
-    
-
-
-/**
  * Reference to a field of type 'Int'
  */
 export type IntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Int'>
@@ -1550,6 +1829,20 @@ export type EnumAuthMethodTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$P
  * Reference to a field of type 'AuthMethodType[]'
  */
 export type ListEnumAuthMethodTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AuthMethodType[]'>
+    
+
+
+/**
+ * Reference to a field of type 'ExecutionSource'
+ */
+export type EnumExecutionSourceFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ExecutionSource'>
+    
+
+
+/**
+ * Reference to a field of type 'ExecutionSource[]'
+ */
+export type ListEnumExecutionSourceFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ExecutionSource[]'>
     
 
 
@@ -1727,6 +2020,9 @@ export type GlobalOmitConfig = {
   gatewayTool?: Prisma.GatewayToolOmit
   authMethod?: Prisma.AuthMethodOmit
   apiKey?: Prisma.ApiKeyOmit
+  api?: Prisma.ApiOmit
+  apiCredential?: Prisma.ApiCredentialOmit
+  execution?: Prisma.ExecutionOmit
 }
 
 /* Types for Logging */

@@ -60,7 +60,10 @@ export const ModelName = {
   Tool: 'Tool',
   GatewayTool: 'GatewayTool',
   AuthMethod: 'AuthMethod',
-  ApiKey: 'ApiKey'
+  ApiKey: 'ApiKey',
+  Api: 'Api',
+  ApiCredential: 'ApiCredential',
+  Execution: 'Execution'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -106,7 +109,8 @@ export const OrganizationScalarFieldEnum = {
   slug: 'slug',
   description: 'description',
   createdAt: 'createdAt',
-  updatedAt: 'updatedAt'
+  updatedAt: 'updatedAt',
+  storeExecutionPayloads: 'storeExecutionPayloads'
 } as const
 
 export type OrganizationScalarFieldEnum = (typeof OrganizationScalarFieldEnum)[keyof typeof OrganizationScalarFieldEnum]
@@ -175,6 +179,8 @@ export const ToolScalarFieldEnum = {
   sourceApiId: 'sourceApiId',
   sourceMethod: 'sourceMethod',
   sourceEndpoint: 'sourceEndpoint',
+  sourceOperationKey: 'sourceOperationKey',
+  securitySchemes: 'securitySchemes',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -224,6 +230,57 @@ export const ApiKeyScalarFieldEnum = {
 } as const
 
 export type ApiKeyScalarFieldEnum = (typeof ApiKeyScalarFieldEnum)[keyof typeof ApiKeyScalarFieldEnum]
+
+
+export const ApiScalarFieldEnum = {
+  id: 'id',
+  organizationId: 'organizationId',
+  name: 'name',
+  type: 'type',
+  baseUrl: 'baseUrl',
+  description: 'description',
+  document: 'document',
+  securitySchemes: 'securitySchemes',
+  importedAt: 'importedAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type ApiScalarFieldEnum = (typeof ApiScalarFieldEnum)[keyof typeof ApiScalarFieldEnum]
+
+
+export const ApiCredentialScalarFieldEnum = {
+  id: 'id',
+  apiId: 'apiId',
+  name: 'name',
+  type: 'type',
+  configuration: 'configuration',
+  ciphertext: 'ciphertext',
+  createdAt: 'createdAt'
+} as const
+
+export type ApiCredentialScalarFieldEnum = (typeof ApiCredentialScalarFieldEnum)[keyof typeof ApiCredentialScalarFieldEnum]
+
+
+export const ExecutionScalarFieldEnum = {
+  id: 'id',
+  organizationId: 'organizationId',
+  toolId: 'toolId',
+  toolName: 'toolName',
+  gatewayId: 'gatewayId',
+  apiKeyId: 'apiKeyId',
+  userId: 'userId',
+  source: 'source',
+  success: 'success',
+  errorCode: 'errorCode',
+  upstreamStatus: 'upstreamStatus',
+  durationMs: 'durationMs',
+  arguments: 'arguments',
+  result: 'result',
+  createdAt: 'createdAt'
+} as const
+
+export type ExecutionScalarFieldEnum = (typeof ExecutionScalarFieldEnum)[keyof typeof ExecutionScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -31,6 +31,7 @@ export type OrganizationMinAggregateOutputType = {
   description: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  storeExecutionPayloads: boolean | null
 }
 
 export type OrganizationMaxAggregateOutputType = {
@@ -40,6 +41,7 @@ export type OrganizationMaxAggregateOutputType = {
   description: string | null
   createdAt: Date | null
   updatedAt: Date | null
+  storeExecutionPayloads: boolean | null
 }
 
 export type OrganizationCountAggregateOutputType = {
@@ -49,6 +51,7 @@ export type OrganizationCountAggregateOutputType = {
   description: number
   createdAt: number
   updatedAt: number
+  storeExecutionPayloads: number
   _all: number
 }
 
@@ -60,6 +63,7 @@ export type OrganizationMinAggregateInputType = {
   description?: true
   createdAt?: true
   updatedAt?: true
+  storeExecutionPayloads?: true
 }
 
 export type OrganizationMaxAggregateInputType = {
@@ -69,6 +73,7 @@ export type OrganizationMaxAggregateInputType = {
   description?: true
   createdAt?: true
   updatedAt?: true
+  storeExecutionPayloads?: true
 }
 
 export type OrganizationCountAggregateInputType = {
@@ -78,6 +83,7 @@ export type OrganizationCountAggregateInputType = {
   description?: true
   createdAt?: true
   updatedAt?: true
+  storeExecutionPayloads?: true
   _all?: true
 }
 
@@ -160,6 +166,7 @@ export type OrganizationGroupByOutputType = {
   description: string | null
   createdAt: Date
   updatedAt: Date
+  storeExecutionPayloads: boolean
   _count: OrganizationCountAggregateOutputType | null
   _min: OrganizationMinAggregateOutputType | null
   _max: OrganizationMaxAggregateOutputType | null
@@ -190,9 +197,12 @@ export type OrganizationWhereInput = {
   description?: Prisma.StringNullableFilter<"Organization"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Organization"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Organization"> | Date | string
+  storeExecutionPayloads?: Prisma.BoolFilter<"Organization"> | boolean
   memberships?: Prisma.MembershipListRelationFilter
   gateways?: Prisma.GatewayListRelationFilter
   tools?: Prisma.ToolListRelationFilter
+  apis?: Prisma.ApiListRelationFilter
+  executions?: Prisma.ExecutionListRelationFilter
 }
 
 export type OrganizationOrderByWithRelationInput = {
@@ -202,9 +212,12 @@ export type OrganizationOrderByWithRelationInput = {
   description?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  storeExecutionPayloads?: Prisma.SortOrder
   memberships?: Prisma.MembershipOrderByRelationAggregateInput
   gateways?: Prisma.GatewayOrderByRelationAggregateInput
   tools?: Prisma.ToolOrderByRelationAggregateInput
+  apis?: Prisma.ApiOrderByRelationAggregateInput
+  executions?: Prisma.ExecutionOrderByRelationAggregateInput
 }
 
 export type OrganizationWhereUniqueInput = Prisma.AtLeast<{
@@ -217,9 +230,12 @@ export type OrganizationWhereUniqueInput = Prisma.AtLeast<{
   description?: Prisma.StringNullableFilter<"Organization"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Organization"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Organization"> | Date | string
+  storeExecutionPayloads?: Prisma.BoolFilter<"Organization"> | boolean
   memberships?: Prisma.MembershipListRelationFilter
   gateways?: Prisma.GatewayListRelationFilter
   tools?: Prisma.ToolListRelationFilter
+  apis?: Prisma.ApiListRelationFilter
+  executions?: Prisma.ExecutionListRelationFilter
 }, "id" | "slug">
 
 export type OrganizationOrderByWithAggregationInput = {
@@ -229,6 +245,7 @@ export type OrganizationOrderByWithAggregationInput = {
   description?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  storeExecutionPayloads?: Prisma.SortOrder
   _count?: Prisma.OrganizationCountOrderByAggregateInput
   _max?: Prisma.OrganizationMaxOrderByAggregateInput
   _min?: Prisma.OrganizationMinOrderByAggregateInput
@@ -244,6 +261,7 @@ export type OrganizationScalarWhereWithAggregatesInput = {
   description?: Prisma.StringNullableWithAggregatesFilter<"Organization"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Organization"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Organization"> | Date | string
+  storeExecutionPayloads?: Prisma.BoolWithAggregatesFilter<"Organization"> | boolean
 }
 
 export type OrganizationCreateInput = {
@@ -253,9 +271,12 @@ export type OrganizationCreateInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
   memberships?: Prisma.MembershipCreateNestedManyWithoutOrganizationInput
   gateways?: Prisma.GatewayCreateNestedManyWithoutOrganizationInput
   tools?: Prisma.ToolCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionCreateNestedManyWithoutOrganizationInput
 }
 
 export type OrganizationUncheckedCreateInput = {
@@ -265,9 +286,12 @@ export type OrganizationUncheckedCreateInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutOrganizationInput
   gateways?: Prisma.GatewayUncheckedCreateNestedManyWithoutOrganizationInput
   tools?: Prisma.ToolUncheckedCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiUncheckedCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionUncheckedCreateNestedManyWithoutOrganizationInput
 }
 
 export type OrganizationUpdateInput = {
@@ -277,9 +301,12 @@ export type OrganizationUpdateInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
   memberships?: Prisma.MembershipUpdateManyWithoutOrganizationNestedInput
   gateways?: Prisma.GatewayUpdateManyWithoutOrganizationNestedInput
   tools?: Prisma.ToolUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUpdateManyWithoutOrganizationNestedInput
 }
 
 export type OrganizationUncheckedUpdateInput = {
@@ -289,9 +316,12 @@ export type OrganizationUncheckedUpdateInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutOrganizationNestedInput
   gateways?: Prisma.GatewayUncheckedUpdateManyWithoutOrganizationNestedInput
   tools?: Prisma.ToolUncheckedUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUncheckedUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUncheckedUpdateManyWithoutOrganizationNestedInput
 }
 
 export type OrganizationCreateManyInput = {
@@ -301,6 +331,7 @@ export type OrganizationCreateManyInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
 }
 
 export type OrganizationUpdateManyMutationInput = {
@@ -310,6 +341,7 @@ export type OrganizationUpdateManyMutationInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
 }
 
 export type OrganizationUncheckedUpdateManyInput = {
@@ -319,6 +351,7 @@ export type OrganizationUncheckedUpdateManyInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
 }
 
 export type OrganizationCountOrderByAggregateInput = {
@@ -328,6 +361,7 @@ export type OrganizationCountOrderByAggregateInput = {
   description?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  storeExecutionPayloads?: Prisma.SortOrder
 }
 
 export type OrganizationMaxOrderByAggregateInput = {
@@ -337,6 +371,7 @@ export type OrganizationMaxOrderByAggregateInput = {
   description?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  storeExecutionPayloads?: Prisma.SortOrder
 }
 
 export type OrganizationMinOrderByAggregateInput = {
@@ -346,6 +381,7 @@ export type OrganizationMinOrderByAggregateInput = {
   description?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+  storeExecutionPayloads?: Prisma.SortOrder
 }
 
 export type OrganizationScalarRelationFilter = {
@@ -355,6 +391,10 @@ export type OrganizationScalarRelationFilter = {
 
 export type NullableStringFieldUpdateOperationsInput = {
   set?: string | null
+}
+
+export type BoolFieldUpdateOperationsInput = {
+  set?: boolean
 }
 
 export type OrganizationCreateNestedOneWithoutMembershipsInput = {
@@ -399,6 +439,34 @@ export type OrganizationUpdateOneRequiredWithoutToolsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.OrganizationUpdateToOneWithWhereWithoutToolsInput, Prisma.OrganizationUpdateWithoutToolsInput>, Prisma.OrganizationUncheckedUpdateWithoutToolsInput>
 }
 
+export type OrganizationCreateNestedOneWithoutApisInput = {
+  create?: Prisma.XOR<Prisma.OrganizationCreateWithoutApisInput, Prisma.OrganizationUncheckedCreateWithoutApisInput>
+  connectOrCreate?: Prisma.OrganizationCreateOrConnectWithoutApisInput
+  connect?: Prisma.OrganizationWhereUniqueInput
+}
+
+export type OrganizationUpdateOneRequiredWithoutApisNestedInput = {
+  create?: Prisma.XOR<Prisma.OrganizationCreateWithoutApisInput, Prisma.OrganizationUncheckedCreateWithoutApisInput>
+  connectOrCreate?: Prisma.OrganizationCreateOrConnectWithoutApisInput
+  upsert?: Prisma.OrganizationUpsertWithoutApisInput
+  connect?: Prisma.OrganizationWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.OrganizationUpdateToOneWithWhereWithoutApisInput, Prisma.OrganizationUpdateWithoutApisInput>, Prisma.OrganizationUncheckedUpdateWithoutApisInput>
+}
+
+export type OrganizationCreateNestedOneWithoutExecutionsInput = {
+  create?: Prisma.XOR<Prisma.OrganizationCreateWithoutExecutionsInput, Prisma.OrganizationUncheckedCreateWithoutExecutionsInput>
+  connectOrCreate?: Prisma.OrganizationCreateOrConnectWithoutExecutionsInput
+  connect?: Prisma.OrganizationWhereUniqueInput
+}
+
+export type OrganizationUpdateOneRequiredWithoutExecutionsNestedInput = {
+  create?: Prisma.XOR<Prisma.OrganizationCreateWithoutExecutionsInput, Prisma.OrganizationUncheckedCreateWithoutExecutionsInput>
+  connectOrCreate?: Prisma.OrganizationCreateOrConnectWithoutExecutionsInput
+  upsert?: Prisma.OrganizationUpsertWithoutExecutionsInput
+  connect?: Prisma.OrganizationWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.OrganizationUpdateToOneWithWhereWithoutExecutionsInput, Prisma.OrganizationUpdateWithoutExecutionsInput>, Prisma.OrganizationUncheckedUpdateWithoutExecutionsInput>
+}
+
 export type OrganizationCreateWithoutMembershipsInput = {
   id?: string
   name: string
@@ -406,8 +474,11 @@ export type OrganizationCreateWithoutMembershipsInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
   gateways?: Prisma.GatewayCreateNestedManyWithoutOrganizationInput
   tools?: Prisma.ToolCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionCreateNestedManyWithoutOrganizationInput
 }
 
 export type OrganizationUncheckedCreateWithoutMembershipsInput = {
@@ -417,8 +488,11 @@ export type OrganizationUncheckedCreateWithoutMembershipsInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
   gateways?: Prisma.GatewayUncheckedCreateNestedManyWithoutOrganizationInput
   tools?: Prisma.ToolUncheckedCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiUncheckedCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionUncheckedCreateNestedManyWithoutOrganizationInput
 }
 
 export type OrganizationCreateOrConnectWithoutMembershipsInput = {
@@ -444,8 +518,11 @@ export type OrganizationUpdateWithoutMembershipsInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
   gateways?: Prisma.GatewayUpdateManyWithoutOrganizationNestedInput
   tools?: Prisma.ToolUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUpdateManyWithoutOrganizationNestedInput
 }
 
 export type OrganizationUncheckedUpdateWithoutMembershipsInput = {
@@ -455,8 +532,11 @@ export type OrganizationUncheckedUpdateWithoutMembershipsInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
   gateways?: Prisma.GatewayUncheckedUpdateManyWithoutOrganizationNestedInput
   tools?: Prisma.ToolUncheckedUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUncheckedUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUncheckedUpdateManyWithoutOrganizationNestedInput
 }
 
 export type OrganizationCreateWithoutGatewaysInput = {
@@ -466,8 +546,11 @@ export type OrganizationCreateWithoutGatewaysInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
   memberships?: Prisma.MembershipCreateNestedManyWithoutOrganizationInput
   tools?: Prisma.ToolCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionCreateNestedManyWithoutOrganizationInput
 }
 
 export type OrganizationUncheckedCreateWithoutGatewaysInput = {
@@ -477,8 +560,11 @@ export type OrganizationUncheckedCreateWithoutGatewaysInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutOrganizationInput
   tools?: Prisma.ToolUncheckedCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiUncheckedCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionUncheckedCreateNestedManyWithoutOrganizationInput
 }
 
 export type OrganizationCreateOrConnectWithoutGatewaysInput = {
@@ -504,8 +590,11 @@ export type OrganizationUpdateWithoutGatewaysInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
   memberships?: Prisma.MembershipUpdateManyWithoutOrganizationNestedInput
   tools?: Prisma.ToolUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUpdateManyWithoutOrganizationNestedInput
 }
 
 export type OrganizationUncheckedUpdateWithoutGatewaysInput = {
@@ -515,8 +604,11 @@ export type OrganizationUncheckedUpdateWithoutGatewaysInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutOrganizationNestedInput
   tools?: Prisma.ToolUncheckedUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUncheckedUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUncheckedUpdateManyWithoutOrganizationNestedInput
 }
 
 export type OrganizationCreateWithoutToolsInput = {
@@ -526,8 +618,11 @@ export type OrganizationCreateWithoutToolsInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
   memberships?: Prisma.MembershipCreateNestedManyWithoutOrganizationInput
   gateways?: Prisma.GatewayCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionCreateNestedManyWithoutOrganizationInput
 }
 
 export type OrganizationUncheckedCreateWithoutToolsInput = {
@@ -537,8 +632,11 @@ export type OrganizationUncheckedCreateWithoutToolsInput = {
   description?: string | null
   createdAt?: Date | string
   updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutOrganizationInput
   gateways?: Prisma.GatewayUncheckedCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiUncheckedCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionUncheckedCreateNestedManyWithoutOrganizationInput
 }
 
 export type OrganizationCreateOrConnectWithoutToolsInput = {
@@ -564,8 +662,11 @@ export type OrganizationUpdateWithoutToolsInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
   memberships?: Prisma.MembershipUpdateManyWithoutOrganizationNestedInput
   gateways?: Prisma.GatewayUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUpdateManyWithoutOrganizationNestedInput
 }
 
 export type OrganizationUncheckedUpdateWithoutToolsInput = {
@@ -575,8 +676,155 @@ export type OrganizationUncheckedUpdateWithoutToolsInput = {
   description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutOrganizationNestedInput
   gateways?: Prisma.GatewayUncheckedUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUncheckedUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUncheckedUpdateManyWithoutOrganizationNestedInput
+}
+
+export type OrganizationCreateWithoutApisInput = {
+  id?: string
+  name: string
+  slug: string
+  description?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
+  memberships?: Prisma.MembershipCreateNestedManyWithoutOrganizationInput
+  gateways?: Prisma.GatewayCreateNestedManyWithoutOrganizationInput
+  tools?: Prisma.ToolCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionCreateNestedManyWithoutOrganizationInput
+}
+
+export type OrganizationUncheckedCreateWithoutApisInput = {
+  id?: string
+  name: string
+  slug: string
+  description?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
+  memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutOrganizationInput
+  gateways?: Prisma.GatewayUncheckedCreateNestedManyWithoutOrganizationInput
+  tools?: Prisma.ToolUncheckedCreateNestedManyWithoutOrganizationInput
+  executions?: Prisma.ExecutionUncheckedCreateNestedManyWithoutOrganizationInput
+}
+
+export type OrganizationCreateOrConnectWithoutApisInput = {
+  where: Prisma.OrganizationWhereUniqueInput
+  create: Prisma.XOR<Prisma.OrganizationCreateWithoutApisInput, Prisma.OrganizationUncheckedCreateWithoutApisInput>
+}
+
+export type OrganizationUpsertWithoutApisInput = {
+  update: Prisma.XOR<Prisma.OrganizationUpdateWithoutApisInput, Prisma.OrganizationUncheckedUpdateWithoutApisInput>
+  create: Prisma.XOR<Prisma.OrganizationCreateWithoutApisInput, Prisma.OrganizationUncheckedCreateWithoutApisInput>
+  where?: Prisma.OrganizationWhereInput
+}
+
+export type OrganizationUpdateToOneWithWhereWithoutApisInput = {
+  where?: Prisma.OrganizationWhereInput
+  data: Prisma.XOR<Prisma.OrganizationUpdateWithoutApisInput, Prisma.OrganizationUncheckedUpdateWithoutApisInput>
+}
+
+export type OrganizationUpdateWithoutApisInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  memberships?: Prisma.MembershipUpdateManyWithoutOrganizationNestedInput
+  gateways?: Prisma.GatewayUpdateManyWithoutOrganizationNestedInput
+  tools?: Prisma.ToolUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUpdateManyWithoutOrganizationNestedInput
+}
+
+export type OrganizationUncheckedUpdateWithoutApisInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  memberships?: Prisma.MembershipUncheckedUpdateManyWithoutOrganizationNestedInput
+  gateways?: Prisma.GatewayUncheckedUpdateManyWithoutOrganizationNestedInput
+  tools?: Prisma.ToolUncheckedUpdateManyWithoutOrganizationNestedInput
+  executions?: Prisma.ExecutionUncheckedUpdateManyWithoutOrganizationNestedInput
+}
+
+export type OrganizationCreateWithoutExecutionsInput = {
+  id?: string
+  name: string
+  slug: string
+  description?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
+  memberships?: Prisma.MembershipCreateNestedManyWithoutOrganizationInput
+  gateways?: Prisma.GatewayCreateNestedManyWithoutOrganizationInput
+  tools?: Prisma.ToolCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiCreateNestedManyWithoutOrganizationInput
+}
+
+export type OrganizationUncheckedCreateWithoutExecutionsInput = {
+  id?: string
+  name: string
+  slug: string
+  description?: string | null
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  storeExecutionPayloads?: boolean
+  memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutOrganizationInput
+  gateways?: Prisma.GatewayUncheckedCreateNestedManyWithoutOrganizationInput
+  tools?: Prisma.ToolUncheckedCreateNestedManyWithoutOrganizationInput
+  apis?: Prisma.ApiUncheckedCreateNestedManyWithoutOrganizationInput
+}
+
+export type OrganizationCreateOrConnectWithoutExecutionsInput = {
+  where: Prisma.OrganizationWhereUniqueInput
+  create: Prisma.XOR<Prisma.OrganizationCreateWithoutExecutionsInput, Prisma.OrganizationUncheckedCreateWithoutExecutionsInput>
+}
+
+export type OrganizationUpsertWithoutExecutionsInput = {
+  update: Prisma.XOR<Prisma.OrganizationUpdateWithoutExecutionsInput, Prisma.OrganizationUncheckedUpdateWithoutExecutionsInput>
+  create: Prisma.XOR<Prisma.OrganizationCreateWithoutExecutionsInput, Prisma.OrganizationUncheckedCreateWithoutExecutionsInput>
+  where?: Prisma.OrganizationWhereInput
+}
+
+export type OrganizationUpdateToOneWithWhereWithoutExecutionsInput = {
+  where?: Prisma.OrganizationWhereInput
+  data: Prisma.XOR<Prisma.OrganizationUpdateWithoutExecutionsInput, Prisma.OrganizationUncheckedUpdateWithoutExecutionsInput>
+}
+
+export type OrganizationUpdateWithoutExecutionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  memberships?: Prisma.MembershipUpdateManyWithoutOrganizationNestedInput
+  gateways?: Prisma.GatewayUpdateManyWithoutOrganizationNestedInput
+  tools?: Prisma.ToolUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUpdateManyWithoutOrganizationNestedInput
+}
+
+export type OrganizationUncheckedUpdateWithoutExecutionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  storeExecutionPayloads?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  memberships?: Prisma.MembershipUncheckedUpdateManyWithoutOrganizationNestedInput
+  gateways?: Prisma.GatewayUncheckedUpdateManyWithoutOrganizationNestedInput
+  tools?: Prisma.ToolUncheckedUpdateManyWithoutOrganizationNestedInput
+  apis?: Prisma.ApiUncheckedUpdateManyWithoutOrganizationNestedInput
 }
 
 
@@ -588,12 +836,16 @@ export type OrganizationCountOutputType = {
   memberships: number
   gateways: number
   tools: number
+  apis: number
+  executions: number
 }
 
 export type OrganizationCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   memberships?: boolean | OrganizationCountOutputTypeCountMembershipsArgs
   gateways?: boolean | OrganizationCountOutputTypeCountGatewaysArgs
   tools?: boolean | OrganizationCountOutputTypeCountToolsArgs
+  apis?: boolean | OrganizationCountOutputTypeCountApisArgs
+  executions?: boolean | OrganizationCountOutputTypeCountExecutionsArgs
 }
 
 /**
@@ -627,6 +879,20 @@ export type OrganizationCountOutputTypeCountToolsArgs<ExtArgs extends runtime.Ty
   where?: Prisma.ToolWhereInput
 }
 
+/**
+ * OrganizationCountOutputType without action
+ */
+export type OrganizationCountOutputTypeCountApisArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.ApiWhereInput
+}
+
+/**
+ * OrganizationCountOutputType without action
+ */
+export type OrganizationCountOutputTypeCountExecutionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.ExecutionWhereInput
+}
+
 
 export type OrganizationSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -635,9 +901,12 @@ export type OrganizationSelect<ExtArgs extends runtime.Types.Extensions.Internal
   description?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  storeExecutionPayloads?: boolean
   memberships?: boolean | Prisma.Organization$membershipsArgs<ExtArgs>
   gateways?: boolean | Prisma.Organization$gatewaysArgs<ExtArgs>
   tools?: boolean | Prisma.Organization$toolsArgs<ExtArgs>
+  apis?: boolean | Prisma.Organization$apisArgs<ExtArgs>
+  executions?: boolean | Prisma.Organization$executionsArgs<ExtArgs>
   _count?: boolean | Prisma.OrganizationCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["organization"]>
 
@@ -648,6 +917,7 @@ export type OrganizationSelectCreateManyAndReturn<ExtArgs extends runtime.Types.
   description?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  storeExecutionPayloads?: boolean
 }, ExtArgs["result"]["organization"]>
 
 export type OrganizationSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -657,6 +927,7 @@ export type OrganizationSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.
   description?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  storeExecutionPayloads?: boolean
 }, ExtArgs["result"]["organization"]>
 
 export type OrganizationSelectScalar = {
@@ -666,13 +937,16 @@ export type OrganizationSelectScalar = {
   description?: boolean
   createdAt?: boolean
   updatedAt?: boolean
+  storeExecutionPayloads?: boolean
 }
 
-export type OrganizationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "slug" | "description" | "createdAt" | "updatedAt", ExtArgs["result"]["organization"]>
+export type OrganizationOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "slug" | "description" | "createdAt" | "updatedAt" | "storeExecutionPayloads", ExtArgs["result"]["organization"]>
 export type OrganizationInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   memberships?: boolean | Prisma.Organization$membershipsArgs<ExtArgs>
   gateways?: boolean | Prisma.Organization$gatewaysArgs<ExtArgs>
   tools?: boolean | Prisma.Organization$toolsArgs<ExtArgs>
+  apis?: boolean | Prisma.Organization$apisArgs<ExtArgs>
+  executions?: boolean | Prisma.Organization$executionsArgs<ExtArgs>
   _count?: boolean | Prisma.OrganizationCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type OrganizationIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -684,6 +958,8 @@ export type $OrganizationPayload<ExtArgs extends runtime.Types.Extensions.Intern
     memberships: Prisma.$MembershipPayload<ExtArgs>[]
     gateways: Prisma.$GatewayPayload<ExtArgs>[]
     tools: Prisma.$ToolPayload<ExtArgs>[]
+    apis: Prisma.$ApiPayload<ExtArgs>[]
+    executions: Prisma.$ExecutionPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -692,6 +968,10 @@ export type $OrganizationPayload<ExtArgs extends runtime.Types.Extensions.Intern
     description: string | null
     createdAt: Date
     updatedAt: Date
+    /**
+     * Keep tool-call arguments and results (secrets redacted) in execution records.
+     */
+    storeExecutionPayloads: boolean
   }, ExtArgs["result"]["organization"]>
   composites: {}
 }
@@ -1089,6 +1369,8 @@ export interface Prisma__OrganizationClient<T, Null = never, ExtArgs extends run
   memberships<T extends Prisma.Organization$membershipsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Organization$membershipsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$MembershipPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   gateways<T extends Prisma.Organization$gatewaysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Organization$gatewaysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$GatewayPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   tools<T extends Prisma.Organization$toolsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Organization$toolsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ToolPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  apis<T extends Prisma.Organization$apisArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Organization$apisArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  executions<T extends Prisma.Organization$executionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Organization$executionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ExecutionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1124,6 +1406,7 @@ export interface OrganizationFieldRefs {
   readonly description: Prisma.FieldRef<"Organization", 'String'>
   readonly createdAt: Prisma.FieldRef<"Organization", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Organization", 'DateTime'>
+  readonly storeExecutionPayloads: Prisma.FieldRef<"Organization", 'Boolean'>
 }
     
 
@@ -1595,6 +1878,54 @@ export type Organization$toolsArgs<ExtArgs extends runtime.Types.Extensions.Inte
   take?: number
   skip?: number
   distinct?: Prisma.ToolScalarFieldEnum | Prisma.ToolScalarFieldEnum[]
+}
+
+/**
+ * Organization.apis
+ */
+export type Organization$apisArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Api
+   */
+  select?: Prisma.ApiSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Api
+   */
+  omit?: Prisma.ApiOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ApiInclude<ExtArgs> | null
+  where?: Prisma.ApiWhereInput
+  orderBy?: Prisma.ApiOrderByWithRelationInput | Prisma.ApiOrderByWithRelationInput[]
+  cursor?: Prisma.ApiWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.ApiScalarFieldEnum | Prisma.ApiScalarFieldEnum[]
+}
+
+/**
+ * Organization.executions
+ */
+export type Organization$executionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Execution
+   */
+  select?: Prisma.ExecutionSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Execution
+   */
+  omit?: Prisma.ExecutionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ExecutionInclude<ExtArgs> | null
+  where?: Prisma.ExecutionWhereInput
+  orderBy?: Prisma.ExecutionOrderByWithRelationInput | Prisma.ExecutionOrderByWithRelationInput[]
+  cursor?: Prisma.ExecutionWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.ExecutionScalarFieldEnum | Prisma.ExecutionScalarFieldEnum[]
 }
 
 /**

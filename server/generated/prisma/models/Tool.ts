@@ -35,6 +35,7 @@ export type ToolMinAggregateOutputType = {
   sourceApiId: string | null
   sourceMethod: string | null
   sourceEndpoint: string | null
+  sourceOperationKey: string | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -50,6 +51,7 @@ export type ToolMaxAggregateOutputType = {
   sourceApiId: string | null
   sourceMethod: string | null
   sourceEndpoint: string | null
+  sourceOperationKey: string | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -68,6 +70,8 @@ export type ToolCountAggregateOutputType = {
   sourceApiId: number
   sourceMethod: number
   sourceEndpoint: number
+  sourceOperationKey: number
+  securitySchemes: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -85,6 +89,7 @@ export type ToolMinAggregateInputType = {
   sourceApiId?: true
   sourceMethod?: true
   sourceEndpoint?: true
+  sourceOperationKey?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -100,6 +105,7 @@ export type ToolMaxAggregateInputType = {
   sourceApiId?: true
   sourceMethod?: true
   sourceEndpoint?: true
+  sourceOperationKey?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -118,6 +124,8 @@ export type ToolCountAggregateInputType = {
   sourceApiId?: true
   sourceMethod?: true
   sourceEndpoint?: true
+  sourceOperationKey?: true
+  securitySchemes?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -209,6 +217,8 @@ export type ToolGroupByOutputType = {
   sourceApiId: string | null
   sourceMethod: string | null
   sourceEndpoint: string | null
+  sourceOperationKey: string | null
+  securitySchemes: string[]
   createdAt: Date
   updatedAt: Date
   _count: ToolCountAggregateOutputType | null
@@ -248,9 +258,12 @@ export type ToolWhereInput = {
   sourceApiId?: Prisma.UuidNullableFilter<"Tool"> | string | null
   sourceMethod?: Prisma.StringNullableFilter<"Tool"> | string | null
   sourceEndpoint?: Prisma.StringNullableFilter<"Tool"> | string | null
+  sourceOperationKey?: Prisma.StringNullableFilter<"Tool"> | string | null
+  securitySchemes?: Prisma.StringNullableListFilter<"Tool">
   createdAt?: Prisma.DateTimeFilter<"Tool"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Tool"> | Date | string
   organization?: Prisma.XOR<Prisma.OrganizationScalarRelationFilter, Prisma.OrganizationWhereInput>
+  sourceApi?: Prisma.XOR<Prisma.ApiNullableScalarRelationFilter, Prisma.ApiWhereInput> | null
   gateways?: Prisma.GatewayToolListRelationFilter
 }
 
@@ -268,15 +281,19 @@ export type ToolOrderByWithRelationInput = {
   sourceApiId?: Prisma.SortOrderInput | Prisma.SortOrder
   sourceMethod?: Prisma.SortOrderInput | Prisma.SortOrder
   sourceEndpoint?: Prisma.SortOrderInput | Prisma.SortOrder
+  sourceOperationKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  securitySchemes?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   organization?: Prisma.OrganizationOrderByWithRelationInput
+  sourceApi?: Prisma.ApiOrderByWithRelationInput
   gateways?: Prisma.GatewayToolOrderByRelationAggregateInput
 }
 
 export type ToolWhereUniqueInput = Prisma.AtLeast<{
   id?: string
   organizationId_name?: Prisma.ToolOrganizationIdNameCompoundUniqueInput
+  sourceApiId_sourceOperationKey?: Prisma.ToolSourceApiIdSourceOperationKeyCompoundUniqueInput
   AND?: Prisma.ToolWhereInput | Prisma.ToolWhereInput[]
   OR?: Prisma.ToolWhereInput[]
   NOT?: Prisma.ToolWhereInput | Prisma.ToolWhereInput[]
@@ -292,11 +309,14 @@ export type ToolWhereUniqueInput = Prisma.AtLeast<{
   sourceApiId?: Prisma.UuidNullableFilter<"Tool"> | string | null
   sourceMethod?: Prisma.StringNullableFilter<"Tool"> | string | null
   sourceEndpoint?: Prisma.StringNullableFilter<"Tool"> | string | null
+  sourceOperationKey?: Prisma.StringNullableFilter<"Tool"> | string | null
+  securitySchemes?: Prisma.StringNullableListFilter<"Tool">
   createdAt?: Prisma.DateTimeFilter<"Tool"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Tool"> | Date | string
   organization?: Prisma.XOR<Prisma.OrganizationScalarRelationFilter, Prisma.OrganizationWhereInput>
+  sourceApi?: Prisma.XOR<Prisma.ApiNullableScalarRelationFilter, Prisma.ApiWhereInput> | null
   gateways?: Prisma.GatewayToolListRelationFilter
-}, "id" | "organizationId_name">
+}, "id" | "organizationId_name" | "sourceApiId_sourceOperationKey">
 
 export type ToolOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -312,6 +332,8 @@ export type ToolOrderByWithAggregationInput = {
   sourceApiId?: Prisma.SortOrderInput | Prisma.SortOrder
   sourceMethod?: Prisma.SortOrderInput | Prisma.SortOrder
   sourceEndpoint?: Prisma.SortOrderInput | Prisma.SortOrder
+  sourceOperationKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  securitySchemes?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.ToolCountOrderByAggregateInput
@@ -336,6 +358,8 @@ export type ToolScalarWhereWithAggregatesInput = {
   sourceApiId?: Prisma.UuidNullableWithAggregatesFilter<"Tool"> | string | null
   sourceMethod?: Prisma.StringNullableWithAggregatesFilter<"Tool"> | string | null
   sourceEndpoint?: Prisma.StringNullableWithAggregatesFilter<"Tool"> | string | null
+  sourceOperationKey?: Prisma.StringNullableWithAggregatesFilter<"Tool"> | string | null
+  securitySchemes?: Prisma.StringNullableListFilter<"Tool">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Tool"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Tool"> | Date | string
 }
@@ -350,12 +374,14 @@ export type ToolCreateInput = {
   outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   executionConfig: Prisma.JsonNullValueInput | runtime.InputJsonValue
   autoGenerated?: boolean
-  sourceApiId?: string | null
   sourceMethod?: string | null
   sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
   organization: Prisma.OrganizationCreateNestedOneWithoutToolsInput
+  sourceApi?: Prisma.ApiCreateNestedOneWithoutToolsInput
   gateways?: Prisma.GatewayToolCreateNestedManyWithoutToolInput
 }
 
@@ -373,6 +399,8 @@ export type ToolUncheckedCreateInput = {
   sourceApiId?: string | null
   sourceMethod?: string | null
   sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
   gateways?: Prisma.GatewayToolUncheckedCreateNestedManyWithoutToolInput
@@ -388,12 +416,14 @@ export type ToolUpdateInput = {
   outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   executionConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   autoGenerated?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   organization?: Prisma.OrganizationUpdateOneRequiredWithoutToolsNestedInput
+  sourceApi?: Prisma.ApiUpdateOneWithoutToolsNestedInput
   gateways?: Prisma.GatewayToolUpdateManyWithoutToolNestedInput
 }
 
@@ -411,6 +441,8 @@ export type ToolUncheckedUpdateInput = {
   sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   gateways?: Prisma.GatewayToolUncheckedUpdateManyWithoutToolNestedInput
@@ -430,6 +462,8 @@ export type ToolCreateManyInput = {
   sourceApiId?: string | null
   sourceMethod?: string | null
   sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -444,9 +478,10 @@ export type ToolUpdateManyMutationInput = {
   outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   executionConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   autoGenerated?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -465,6 +500,8 @@ export type ToolUncheckedUpdateManyInput = {
   sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -479,9 +516,22 @@ export type ToolOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
 }
 
+export type StringNullableListFilter<$PrismaModel = never> = {
+  equals?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel> | null
+  has?: string | Prisma.StringFieldRefInput<$PrismaModel> | null
+  hasEvery?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
+  hasSome?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
+  isEmpty?: boolean
+}
+
 export type ToolOrganizationIdNameCompoundUniqueInput = {
   organizationId: string
   name: string
+}
+
+export type ToolSourceApiIdSourceOperationKeyCompoundUniqueInput = {
+  sourceApiId: string
+  sourceOperationKey: string
 }
 
 export type ToolCountOrderByAggregateInput = {
@@ -498,6 +548,8 @@ export type ToolCountOrderByAggregateInput = {
   sourceApiId?: Prisma.SortOrder
   sourceMethod?: Prisma.SortOrder
   sourceEndpoint?: Prisma.SortOrder
+  sourceOperationKey?: Prisma.SortOrder
+  securitySchemes?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -513,6 +565,7 @@ export type ToolMaxOrderByAggregateInput = {
   sourceApiId?: Prisma.SortOrder
   sourceMethod?: Prisma.SortOrder
   sourceEndpoint?: Prisma.SortOrder
+  sourceOperationKey?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -528,6 +581,7 @@ export type ToolMinOrderByAggregateInput = {
   sourceApiId?: Prisma.SortOrder
   sourceMethod?: Prisma.SortOrder
   sourceEndpoint?: Prisma.SortOrder
+  sourceOperationKey?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -579,6 +633,10 @@ export type ToolUncheckedUpdateManyWithoutOrganizationNestedInput = {
   deleteMany?: Prisma.ToolScalarWhereInput | Prisma.ToolScalarWhereInput[]
 }
 
+export type ToolCreatesecuritySchemesInput = {
+  set: string[]
+}
+
 export type EnumToolTypeFieldUpdateOperationsInput = {
   set?: $Enums.ToolType
 }
@@ -587,8 +645,9 @@ export type EnumToolStatusFieldUpdateOperationsInput = {
   set?: $Enums.ToolStatus
 }
 
-export type BoolFieldUpdateOperationsInput = {
-  set?: boolean
+export type ToolUpdatesecuritySchemesInput = {
+  set?: string[]
+  push?: string | string[]
 }
 
 export type ToolCreateNestedOneWithoutGatewaysInput = {
@@ -605,6 +664,48 @@ export type ToolUpdateOneRequiredWithoutGatewaysNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.ToolUpdateToOneWithWhereWithoutGatewaysInput, Prisma.ToolUpdateWithoutGatewaysInput>, Prisma.ToolUncheckedUpdateWithoutGatewaysInput>
 }
 
+export type ToolCreateNestedManyWithoutSourceApiInput = {
+  create?: Prisma.XOR<Prisma.ToolCreateWithoutSourceApiInput, Prisma.ToolUncheckedCreateWithoutSourceApiInput> | Prisma.ToolCreateWithoutSourceApiInput[] | Prisma.ToolUncheckedCreateWithoutSourceApiInput[]
+  connectOrCreate?: Prisma.ToolCreateOrConnectWithoutSourceApiInput | Prisma.ToolCreateOrConnectWithoutSourceApiInput[]
+  createMany?: Prisma.ToolCreateManySourceApiInputEnvelope
+  connect?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+}
+
+export type ToolUncheckedCreateNestedManyWithoutSourceApiInput = {
+  create?: Prisma.XOR<Prisma.ToolCreateWithoutSourceApiInput, Prisma.ToolUncheckedCreateWithoutSourceApiInput> | Prisma.ToolCreateWithoutSourceApiInput[] | Prisma.ToolUncheckedCreateWithoutSourceApiInput[]
+  connectOrCreate?: Prisma.ToolCreateOrConnectWithoutSourceApiInput | Prisma.ToolCreateOrConnectWithoutSourceApiInput[]
+  createMany?: Prisma.ToolCreateManySourceApiInputEnvelope
+  connect?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+}
+
+export type ToolUpdateManyWithoutSourceApiNestedInput = {
+  create?: Prisma.XOR<Prisma.ToolCreateWithoutSourceApiInput, Prisma.ToolUncheckedCreateWithoutSourceApiInput> | Prisma.ToolCreateWithoutSourceApiInput[] | Prisma.ToolUncheckedCreateWithoutSourceApiInput[]
+  connectOrCreate?: Prisma.ToolCreateOrConnectWithoutSourceApiInput | Prisma.ToolCreateOrConnectWithoutSourceApiInput[]
+  upsert?: Prisma.ToolUpsertWithWhereUniqueWithoutSourceApiInput | Prisma.ToolUpsertWithWhereUniqueWithoutSourceApiInput[]
+  createMany?: Prisma.ToolCreateManySourceApiInputEnvelope
+  set?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+  disconnect?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+  delete?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+  connect?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+  update?: Prisma.ToolUpdateWithWhereUniqueWithoutSourceApiInput | Prisma.ToolUpdateWithWhereUniqueWithoutSourceApiInput[]
+  updateMany?: Prisma.ToolUpdateManyWithWhereWithoutSourceApiInput | Prisma.ToolUpdateManyWithWhereWithoutSourceApiInput[]
+  deleteMany?: Prisma.ToolScalarWhereInput | Prisma.ToolScalarWhereInput[]
+}
+
+export type ToolUncheckedUpdateManyWithoutSourceApiNestedInput = {
+  create?: Prisma.XOR<Prisma.ToolCreateWithoutSourceApiInput, Prisma.ToolUncheckedCreateWithoutSourceApiInput> | Prisma.ToolCreateWithoutSourceApiInput[] | Prisma.ToolUncheckedCreateWithoutSourceApiInput[]
+  connectOrCreate?: Prisma.ToolCreateOrConnectWithoutSourceApiInput | Prisma.ToolCreateOrConnectWithoutSourceApiInput[]
+  upsert?: Prisma.ToolUpsertWithWhereUniqueWithoutSourceApiInput | Prisma.ToolUpsertWithWhereUniqueWithoutSourceApiInput[]
+  createMany?: Prisma.ToolCreateManySourceApiInputEnvelope
+  set?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+  disconnect?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+  delete?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+  connect?: Prisma.ToolWhereUniqueInput | Prisma.ToolWhereUniqueInput[]
+  update?: Prisma.ToolUpdateWithWhereUniqueWithoutSourceApiInput | Prisma.ToolUpdateWithWhereUniqueWithoutSourceApiInput[]
+  updateMany?: Prisma.ToolUpdateManyWithWhereWithoutSourceApiInput | Prisma.ToolUpdateManyWithWhereWithoutSourceApiInput[]
+  deleteMany?: Prisma.ToolScalarWhereInput | Prisma.ToolScalarWhereInput[]
+}
+
 export type ToolCreateWithoutOrganizationInput = {
   id?: string
   name: string
@@ -615,11 +716,13 @@ export type ToolCreateWithoutOrganizationInput = {
   outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   executionConfig: Prisma.JsonNullValueInput | runtime.InputJsonValue
   autoGenerated?: boolean
-  sourceApiId?: string | null
   sourceMethod?: string | null
   sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
+  sourceApi?: Prisma.ApiCreateNestedOneWithoutToolsInput
   gateways?: Prisma.GatewayToolCreateNestedManyWithoutToolInput
 }
 
@@ -636,6 +739,8 @@ export type ToolUncheckedCreateWithoutOrganizationInput = {
   sourceApiId?: string | null
   sourceMethod?: string | null
   sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
   gateways?: Prisma.GatewayToolUncheckedCreateNestedManyWithoutToolInput
@@ -684,6 +789,8 @@ export type ToolScalarWhereInput = {
   sourceApiId?: Prisma.UuidNullableFilter<"Tool"> | string | null
   sourceMethod?: Prisma.StringNullableFilter<"Tool"> | string | null
   sourceEndpoint?: Prisma.StringNullableFilter<"Tool"> | string | null
+  sourceOperationKey?: Prisma.StringNullableFilter<"Tool"> | string | null
+  securitySchemes?: Prisma.StringNullableListFilter<"Tool">
   createdAt?: Prisma.DateTimeFilter<"Tool"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Tool"> | Date | string
 }
@@ -698,12 +805,14 @@ export type ToolCreateWithoutGatewaysInput = {
   outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   executionConfig: Prisma.JsonNullValueInput | runtime.InputJsonValue
   autoGenerated?: boolean
-  sourceApiId?: string | null
   sourceMethod?: string | null
   sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
   organization: Prisma.OrganizationCreateNestedOneWithoutToolsInput
+  sourceApi?: Prisma.ApiCreateNestedOneWithoutToolsInput
 }
 
 export type ToolUncheckedCreateWithoutGatewaysInput = {
@@ -720,6 +829,8 @@ export type ToolUncheckedCreateWithoutGatewaysInput = {
   sourceApiId?: string | null
   sourceMethod?: string | null
   sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -750,12 +861,14 @@ export type ToolUpdateWithoutGatewaysInput = {
   outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   executionConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   autoGenerated?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   organization?: Prisma.OrganizationUpdateOneRequiredWithoutToolsNestedInput
+  sourceApi?: Prisma.ApiUpdateOneWithoutToolsNestedInput
 }
 
 export type ToolUncheckedUpdateWithoutGatewaysInput = {
@@ -772,8 +885,76 @@ export type ToolUncheckedUpdateWithoutGatewaysInput = {
   sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type ToolCreateWithoutSourceApiInput = {
+  id?: string
+  name: string
+  description?: string
+  type: $Enums.ToolType
+  status?: $Enums.ToolStatus
+  parameters: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executionConfig: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  autoGenerated?: boolean
+  sourceMethod?: string | null
+  sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  organization: Prisma.OrganizationCreateNestedOneWithoutToolsInput
+  gateways?: Prisma.GatewayToolCreateNestedManyWithoutToolInput
+}
+
+export type ToolUncheckedCreateWithoutSourceApiInput = {
+  id?: string
+  organizationId: string
+  name: string
+  description?: string
+  type: $Enums.ToolType
+  status?: $Enums.ToolStatus
+  parameters: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executionConfig: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  autoGenerated?: boolean
+  sourceMethod?: string | null
+  sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  gateways?: Prisma.GatewayToolUncheckedCreateNestedManyWithoutToolInput
+}
+
+export type ToolCreateOrConnectWithoutSourceApiInput = {
+  where: Prisma.ToolWhereUniqueInput
+  create: Prisma.XOR<Prisma.ToolCreateWithoutSourceApiInput, Prisma.ToolUncheckedCreateWithoutSourceApiInput>
+}
+
+export type ToolCreateManySourceApiInputEnvelope = {
+  data: Prisma.ToolCreateManySourceApiInput | Prisma.ToolCreateManySourceApiInput[]
+  skipDuplicates?: boolean
+}
+
+export type ToolUpsertWithWhereUniqueWithoutSourceApiInput = {
+  where: Prisma.ToolWhereUniqueInput
+  update: Prisma.XOR<Prisma.ToolUpdateWithoutSourceApiInput, Prisma.ToolUncheckedUpdateWithoutSourceApiInput>
+  create: Prisma.XOR<Prisma.ToolCreateWithoutSourceApiInput, Prisma.ToolUncheckedCreateWithoutSourceApiInput>
+}
+
+export type ToolUpdateWithWhereUniqueWithoutSourceApiInput = {
+  where: Prisma.ToolWhereUniqueInput
+  data: Prisma.XOR<Prisma.ToolUpdateWithoutSourceApiInput, Prisma.ToolUncheckedUpdateWithoutSourceApiInput>
+}
+
+export type ToolUpdateManyWithWhereWithoutSourceApiInput = {
+  where: Prisma.ToolScalarWhereInput
+  data: Prisma.XOR<Prisma.ToolUpdateManyMutationInput, Prisma.ToolUncheckedUpdateManyWithoutSourceApiInput>
 }
 
 export type ToolCreateManyOrganizationInput = {
@@ -789,6 +970,8 @@ export type ToolCreateManyOrganizationInput = {
   sourceApiId?: string | null
   sourceMethod?: string | null
   sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -803,11 +986,13 @@ export type ToolUpdateWithoutOrganizationInput = {
   outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   executionConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   autoGenerated?: Prisma.BoolFieldUpdateOperationsInput | boolean
-  sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  sourceApi?: Prisma.ApiUpdateOneWithoutToolsNestedInput
   gateways?: Prisma.GatewayToolUpdateManyWithoutToolNestedInput
 }
 
@@ -824,6 +1009,8 @@ export type ToolUncheckedUpdateWithoutOrganizationInput = {
   sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   gateways?: Prisma.GatewayToolUncheckedUpdateManyWithoutToolNestedInput
@@ -842,6 +1029,86 @@ export type ToolUncheckedUpdateManyWithoutOrganizationInput = {
   sourceApiId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type ToolCreateManySourceApiInput = {
+  id?: string
+  organizationId: string
+  name: string
+  description?: string
+  type: $Enums.ToolType
+  status?: $Enums.ToolStatus
+  parameters: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executionConfig: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  autoGenerated?: boolean
+  sourceMethod?: string | null
+  sourceEndpoint?: string | null
+  sourceOperationKey?: string | null
+  securitySchemes?: Prisma.ToolCreatesecuritySchemesInput | string[]
+  createdAt?: Date | string
+  updatedAt?: Date | string
+}
+
+export type ToolUpdateWithoutSourceApiInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumToolTypeFieldUpdateOperationsInput | $Enums.ToolType
+  status?: Prisma.EnumToolStatusFieldUpdateOperationsInput | $Enums.ToolStatus
+  parameters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executionConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  autoGenerated?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  organization?: Prisma.OrganizationUpdateOneRequiredWithoutToolsNestedInput
+  gateways?: Prisma.GatewayToolUpdateManyWithoutToolNestedInput
+}
+
+export type ToolUncheckedUpdateWithoutSourceApiInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  organizationId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumToolTypeFieldUpdateOperationsInput | $Enums.ToolType
+  status?: Prisma.EnumToolStatusFieldUpdateOperationsInput | $Enums.ToolStatus
+  parameters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executionConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  autoGenerated?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  gateways?: Prisma.GatewayToolUncheckedUpdateManyWithoutToolNestedInput
+}
+
+export type ToolUncheckedUpdateManyWithoutSourceApiInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  organizationId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumToolTypeFieldUpdateOperationsInput | $Enums.ToolType
+  status?: Prisma.EnumToolStatusFieldUpdateOperationsInput | $Enums.ToolStatus
+  parameters?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  outputSchema?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  executionConfig?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  autoGenerated?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  sourceMethod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceEndpoint?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sourceOperationKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  securitySchemes?: Prisma.ToolUpdatesecuritySchemesInput | string[]
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -891,9 +1158,12 @@ export type ToolSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   sourceApiId?: boolean
   sourceMethod?: boolean
   sourceEndpoint?: boolean
+  sourceOperationKey?: boolean
+  securitySchemes?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   organization?: boolean | Prisma.OrganizationDefaultArgs<ExtArgs>
+  sourceApi?: boolean | Prisma.Tool$sourceApiArgs<ExtArgs>
   gateways?: boolean | Prisma.Tool$gatewaysArgs<ExtArgs>
   _count?: boolean | Prisma.ToolCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["tool"]>
@@ -912,9 +1182,12 @@ export type ToolSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   sourceApiId?: boolean
   sourceMethod?: boolean
   sourceEndpoint?: boolean
+  sourceOperationKey?: boolean
+  securitySchemes?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   organization?: boolean | Prisma.OrganizationDefaultArgs<ExtArgs>
+  sourceApi?: boolean | Prisma.Tool$sourceApiArgs<ExtArgs>
 }, ExtArgs["result"]["tool"]>
 
 export type ToolSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -931,9 +1204,12 @@ export type ToolSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensio
   sourceApiId?: boolean
   sourceMethod?: boolean
   sourceEndpoint?: boolean
+  sourceOperationKey?: boolean
+  securitySchemes?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   organization?: boolean | Prisma.OrganizationDefaultArgs<ExtArgs>
+  sourceApi?: boolean | Prisma.Tool$sourceApiArgs<ExtArgs>
 }, ExtArgs["result"]["tool"]>
 
 export type ToolSelectScalar = {
@@ -950,27 +1226,33 @@ export type ToolSelectScalar = {
   sourceApiId?: boolean
   sourceMethod?: boolean
   sourceEndpoint?: boolean
+  sourceOperationKey?: boolean
+  securitySchemes?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ToolOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "organizationId" | "name" | "description" | "type" | "status" | "parameters" | "outputSchema" | "executionConfig" | "autoGenerated" | "sourceApiId" | "sourceMethod" | "sourceEndpoint" | "createdAt" | "updatedAt", ExtArgs["result"]["tool"]>
+export type ToolOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "organizationId" | "name" | "description" | "type" | "status" | "parameters" | "outputSchema" | "executionConfig" | "autoGenerated" | "sourceApiId" | "sourceMethod" | "sourceEndpoint" | "sourceOperationKey" | "securitySchemes" | "createdAt" | "updatedAt", ExtArgs["result"]["tool"]>
 export type ToolInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   organization?: boolean | Prisma.OrganizationDefaultArgs<ExtArgs>
+  sourceApi?: boolean | Prisma.Tool$sourceApiArgs<ExtArgs>
   gateways?: boolean | Prisma.Tool$gatewaysArgs<ExtArgs>
   _count?: boolean | Prisma.ToolCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type ToolIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   organization?: boolean | Prisma.OrganizationDefaultArgs<ExtArgs>
+  sourceApi?: boolean | Prisma.Tool$sourceApiArgs<ExtArgs>
 }
 export type ToolIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   organization?: boolean | Prisma.OrganizationDefaultArgs<ExtArgs>
+  sourceApi?: boolean | Prisma.Tool$sourceApiArgs<ExtArgs>
 }
 
 export type $ToolPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "Tool"
   objects: {
     organization: Prisma.$OrganizationPayload<ExtArgs>
+    sourceApi: Prisma.$ApiPayload<ExtArgs> | null
     gateways: Prisma.$GatewayToolPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
@@ -987,6 +1269,14 @@ export type $ToolPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs =
     sourceApiId: string | null
     sourceMethod: string | null
     sourceEndpoint: string | null
+    /**
+     * `METHOD /path` of the imported operation: re-imports update the tool with the same key in place.
+     */
+    sourceOperationKey: string | null
+    /**
+     * Security schemes of the source API this operation requires; their credentials are injected.
+     */
+    securitySchemes: string[]
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["tool"]>
@@ -1384,6 +1674,7 @@ readonly fields: ToolFieldRefs;
 export interface Prisma__ToolClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   organization<T extends Prisma.OrganizationDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.OrganizationDefaultArgs<ExtArgs>>): Prisma.Prisma__OrganizationClient<runtime.Types.Result.GetResult<Prisma.$OrganizationPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  sourceApi<T extends Prisma.Tool$sourceApiArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tool$sourceApiArgs<ExtArgs>>): Prisma.Prisma__ApiClient<runtime.Types.Result.GetResult<Prisma.$ApiPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   gateways<T extends Prisma.Tool$gatewaysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tool$gatewaysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$GatewayToolPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
@@ -1427,6 +1718,8 @@ export interface ToolFieldRefs {
   readonly sourceApiId: Prisma.FieldRef<"Tool", 'String'>
   readonly sourceMethod: Prisma.FieldRef<"Tool", 'String'>
   readonly sourceEndpoint: Prisma.FieldRef<"Tool", 'String'>
+  readonly sourceOperationKey: Prisma.FieldRef<"Tool", 'String'>
+  readonly securitySchemes: Prisma.FieldRef<"Tool", 'String[]'>
   readonly createdAt: Prisma.FieldRef<"Tool", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Tool", 'DateTime'>
 }
@@ -1836,6 +2129,25 @@ export type ToolDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Internal
    * Limit how many Tools to delete.
    */
   limit?: number
+}
+
+/**
+ * Tool.sourceApi
+ */
+export type Tool$sourceApiArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Api
+   */
+  select?: Prisma.ApiSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Api
+   */
+  omit?: Prisma.ApiOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.ApiInclude<ExtArgs> | null
+  where?: Prisma.ApiWhereInput
 }
 
 /**

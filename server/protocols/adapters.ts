@@ -1,0 +1,8 @@
+import type { AppDeps } from '../context.ts';
+import type { GatewayType } from '../generated/prisma/enums.ts';
+import type { ProtocolAdapter } from './host.ts';
+
+/** The protocol each gateway type speaks. */
+export function createProtocolAdapters(_deps: AppDeps): Partial<Record<GatewayType, ProtocolAdapter>> {
+  return {};
+}

@@ -26,8 +26,7 @@ import { createGatewayRegistry } from './protocols/gateway-registry.ts';
 import { createProtocolHost } from './protocols/host.ts';
 import { createEventBus, listen } from './pubsub.ts';
 import { createRestHandler } from './rest/adapter.ts';
-import { apiRoutes } from './rest/api-routes.ts';
-import { restRoutes } from './rest/routes.ts';
+import { routeTable } from './rest/route-table.ts';
 import { schema } from './schema/index.ts';
 import { deriveKey } from './security/keyed-digest.ts';
 import { loadServerSecrets } from './security/server-secrets.ts';
@@ -129,7 +128,7 @@ export async function createApp(env: Env, options: { database?: Database } = {})
       useErrorCodes(),
     ],
   });
-  const rest = createRestHandler(yoga, [...restRoutes, ...apiRoutes]);
+  const rest = createRestHandler(yoga, routeTable);
   const registry = createGatewayRegistry({ db, bus, encryptionKey, publicUrl: deps.publicUrl });
   const protocolHost = createProtocolHost(
     deps,

@@ -165,7 +165,8 @@ export function createGatewayAuthenticator(deps: AppDeps): GatewayAuthenticator 
   }
 
   async function byJwt(method: GatewayAuthMethod, token: string | null): Promise<GatewayCaller | null> {
-    if (!token || token.split('.').length !== 3) return null;
+    if (!token) return null;
+    if (token.split('.').length !== 3) return null;
     const options = {
       ...(method.configuration.issuer ? { issuer: String(method.configuration.issuer) } : {}),
       ...(method.configuration.audience ? { audience: String(method.configuration.audience) } : {}),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { ExecutionSource } from '../generated/prisma/enums.ts';
 
@@ -35,7 +36,7 @@ export function createExecutionRecorder(
   db: PrismaClient,
   options: { intervalMs?: number; maxBatch?: number } = {},
 ): ExecutionRecorder {
-  const maxBatch = options.maxBatch ?? 500;
+  const maxBatch = Math.min(options.maxBatch ?? 500, MAX_ROWS_PER_STATEMENT);
   let queue: ExecutionRecord[] = [];
   let writing: Promise<void> = Promise.resolve();
 
@@ -44,7 +45,7 @@ export function createExecutionRecorder(
       while (queue.length > 0) {
         const batch = queue.slice(0, maxBatch);
         try {
-          await db.execution.createMany({ data: batch });
+          await insertBatch(db, batch);
           queue = queue.slice(batch.length);
         } catch (error) {
           console.error(
@@ -72,4 +73,40 @@ export function createExecutionRecorder(
       await flush();
     },
   };
+}
+
+// Column, SQL cast. One multi-row INSERT measured about 6x faster than Prisma's createMany on PGlite,
+// which runs on the server's own thread, so the difference is time every request waits.
+const COLUMNS: [keyof ExecutionRecord | 'id', string][] = [
+  ['id', 'uuid'],
+  ['organizationId', 'uuid'],
+  ['toolId', 'uuid'],
+  ['toolName', 'text'],
+  ['gatewayId', 'uuid'],
+  ['apiKeyId', 'uuid'],
+  ['userId', 'uuid'],
+  ['source', '"ExecutionSource"'],
+  ['success', 'boolean'],
+  ['errorCode', 'text'],
+  ['upstreamStatus', 'integer'],
+  ['durationMs', 'integer'],
+  ['arguments', 'jsonb'],
+  ['result', 'jsonb'],
+  ['createdAt', 'timestamptz'],
+];
+// PostgreSQL takes at most 65535 parameters per statement.
+const MAX_ROWS_PER_STATEMENT = Math.floor(65_535 / COLUMNS.length);
+
+async function insertBatch(db: PrismaClient, batch: ExecutionRecord[]): Promise<void> {
+  const values: unknown[] = [];
+  const rows = batch.map((record) => {
+    const placeholders = COLUMNS.map(([column, cast]) => {
+      const value = column === 'id' ? randomUUID() : record[column];
+      values.push(cast === 'jsonb' ? (value === undefined ? null : JSON.stringify(value)) : (value ?? null));
+      return `$${values.length}::${cast}`;
+    });
+    return `(${placeholders.join(', ')})`;
+  });
+  const columns = COLUMNS.map(([column]) => `"${column}"`).join(', ');
+  await db.$executeRawUnsafe(`INSERT INTO "Execution" (${columns}) VALUES ${rows.join(', ')}`, ...values);
 }

@@ -23,7 +23,7 @@ import { maskedErrors } from './plugins/use-masked-errors.ts';
 import { createProtocolAdapters } from './protocols/adapters.ts';
 import { createGatewayAuthenticator } from './protocols/gateway-auth.ts';
 import { createGatewayRegistry } from './protocols/gateway-registry.ts';
-import { createProtocolHost } from './protocols/host.ts';
+import { createProtocolHost, isGatewayPath } from './protocols/host.ts';
 import { createEventBus, listen } from './pubsub.ts';
 import { createRestHandler } from './rest/adapter.ts';
 import { routeTable } from './rest/route-table.ts';
@@ -45,7 +45,7 @@ export interface App {
   deps: AppDeps;
 }
 
-const MANAGEMENT_WINDOW_MS = 60_000;
+const RATE_WINDOW_MS = 60_000;
 const IMPORT_PATH = /^\/apis\/[^/]+\/import-schema$/;
 const IMPORT_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -145,10 +145,12 @@ export async function createApp(env: Env, options: { database?: Database } = {})
     try {
       const url = new URL(incoming.url);
       if (url.pathname === '/health') return health(database);
+      // Agents calling gateways and people managing them get separate budgets per address.
+      const gatewayTraffic = isGatewayPath(url.pathname);
       const decision = await limiter.hit(
-        `mgmt:${facts.clientIp}`,
-        env.MANAGEMENT_RATE_LIMIT,
-        MANAGEMENT_WINDOW_MS,
+        `${gatewayTraffic ? 'gw' : 'mgmt'}:${facts.clientIp}`,
+        gatewayTraffic ? env.GATEWAY_RATE_LIMIT : env.MANAGEMENT_RATE_LIMIT,
+        RATE_WINDOW_MS,
       );
       const rateHeaders = {
         'x-ratelimit-limit': String(decision.limit),

@@ -32,6 +32,8 @@ const envSchema = z.object({
     .default(1024 * 1024),
   /** Requests per minute for each management caller (user or address). */
   MANAGEMENT_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** Gateway (protocol) requests per minute per client address; per-tool limits apply on top. */
+  GATEWAY_RATE_LIMIT: z.coerce.number().int().min(1).default(6000),
   /** Sign-in and registration attempts per client address per 15 minutes. */
   AUTH_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).default(100),
   /** Sign-in attempts per account per 15 minutes. */

@@ -1,8 +1,11 @@
 import type { AppDeps } from '../context.ts';
 import type { GatewayType } from '../generated/prisma/enums.ts';
 import type { ProtocolAdapter } from './host.ts';
+import { createUtcpAdapter } from './utcp/utcp-adapter.ts';
 
 /** The protocol each gateway type speaks. */
 export function createProtocolAdapters(_deps: AppDeps): Partial<Record<GatewayType, ProtocolAdapter>> {
-  return {};
+  return {
+    utcp: createUtcpAdapter(),
+  };
 }

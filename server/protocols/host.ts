@@ -16,6 +16,13 @@ export interface ProtocolAdapter {
 
 const PROTOCOL_ALIASES = new Set<GatewayType>(['mcp', 'a2a', 'utcp', 'skills']);
 
+/** Whether a path belongs to a gateway (agents' traffic) rather than to the management API. */
+export function isGatewayPath(pathname: string): boolean {
+  const [first = '', second = ''] = pathname.split('/').slice(1);
+  if (second === '') return false;
+  return PROTOCOL_ALIASES.has(first as GatewayType) || !RESERVED_SEGMENTS.has(first);
+}
+
 export type ProtocolHost = (request: Request, facts: RequestFacts) => Promise<Response | null>;
 
 /**

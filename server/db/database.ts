@@ -27,6 +27,9 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   const migrations = await readMigrations(migrationsDirectory);
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection that the server drops (restart, failover, admin) must not take the process down:
+    // the pool replaces it on the next query.
+    pool.on('error', (error) => console.error('PostgreSQL connection lost:', error.message));
     const client = await pool.connect();
     try {
       // Several instances may start at once; one migrates while the others wait.

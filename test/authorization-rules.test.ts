@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotRows } from './helpers/db-state.ts';
-import { type Account, createGateway, createTool, joinAs, signUp } from './helpers/fixtures.ts';
+import {
+  type Account,
+  createApiWithCredential,
+  createGateway,
+  createTool,
+  joinAs,
+  signUp,
+} from './helpers/fixtures.ts';
 import { expectData, expectError, expectGraphqlError, expectOk, gql, rest } from './helpers/http.ts';
 import { createTestApp, TEST_JWT_SECRET, type TestApp } from './helpers/test-app.ts';
 
@@ -214,6 +221,9 @@ describe('X-Organization-Id', () => {
 
 interface OwnView {
   organizations: { organizations: { id: string }[] };
+  apis: { apis: { id: string }[] };
+  executions: { executions: { toolName: string }[] };
+  byGateway: { executions: { toolName: string }[] };
   gateways: { gateways: { id: string; authMethods: { id: string }[] }[] };
   gatewayTools: { tools: { tool: { id: string; organizationId: string } }[] };
   availableTools: { tools: { organizationId: string }[] };
@@ -246,6 +256,33 @@ describe('nested GraphQL fields', () => {
       methods.push(expectOk(method, 201).id);
     }
     const ownMethod = methods[1];
+    const [victimApi, ownApi] = [
+      await createApiWithCredential(t.app, victim),
+      await createApiWithCredential(t.app, outsider),
+    ];
+    // A call of the victim's tool, recorded as the executor would; filters must not reach it.
+    t.app.deps.executions.record({
+      organizationId: victim.organizationId,
+      toolId: victimTool.id,
+      toolName: victimTool.name,
+      gatewayId: victimGateway.id,
+      apiKeyId: null,
+      userId: victim.userId,
+      source: 'direct',
+      success: true,
+      errorCode: null,
+      upstreamStatus: 200,
+      durationMs: 5,
+      createdAt: new Date(),
+    });
+    await t.app.deps.executions.flush();
+    const recorded = await gql<{ executions: { total: number } }, { toolId: string }>(
+      t.app,
+      'query($toolId: ID) { executions(toolId: $toolId) { total } }',
+      { toolId: victimTool.id },
+      victim.caller,
+    );
+    expect(expectData(recorded).executions.total).toBe(1);
     const caller = outsider.caller;
     const refused: [string, Record<string, unknown>][] = [
       ['query($id: ID!) { gateway(id: $id) { id authMethods { id type } } }', { id: victimGateway.id }],
@@ -266,6 +303,10 @@ describe('nested GraphQL fields', () => {
         'query($org: ID!) { members(organizationId: $org) { members { email } } }',
         { org: victim.organizationId },
       ],
+      ['query($id: ID!) { api(id: $id) { id toolCount } }', { id: victimApi.apiId }],
+      ['query($id: ID!) { apiOperations(apiId: $id) { key toolId } }', { id: victimApi.apiId }],
+      ['query($id: ID!) { apiCredentials(apiId: $id) { id } }', { id: victimApi.apiId }],
+      ['query($id: ID!) { gatewayToolStats(gatewayId: $id) { stats { toolId } } }', { id: victimGateway.id }],
     ];
     for (const [query, variables] of refused) {
       const result = await gql(t.app, query, variables, caller);
@@ -276,23 +317,31 @@ describe('nested GraphQL fields', () => {
     const own = expectData(
       await gql<OwnView, Record<string, unknown>>(
         t.app,
-        `query($id: ID!) {
+        `query($id: ID!, $victimTool: ID, $victimGateway: ID) {
           organizations { organizations { id } }
+          apis { apis { id } }
+          executions(toolId: $victimTool) { executions { toolName } }
+          byGateway: executions(gatewayId: $victimGateway) { executions { toolName } }
           gateways { gateways { id authMethods { id } } }
           gatewayTools(gatewayId: $id) { tools { tool { id organizationId } } }
           availableTools(gatewayId: $id) { tools { organizationId } }
           tools { tools { organizationId } }
         }`,
-        { id: ownGateway.id },
+        { id: ownGateway.id, victimTool: victimTool.id, victimGateway: victimGateway.id },
         caller,
       ),
     );
+    expect(own.apis.apis).toEqual([{ id: ownApi.apiId }]);
+    expect(own.executions.executions).toEqual([]);
+    expect(own.byGateway.executions).toEqual([]);
     expect(own.organizations.organizations).toEqual([{ id: outsider.organizationId }]);
     expect(own.gateways.gateways).toEqual([{ id: ownGateway.id, authMethods: [{ id: ownMethod }] }]);
     expect(own.gatewayTools.tools).toEqual([
       { tool: { id: ownTool.id, organizationId: outsider.organizationId } },
     ]);
-    expect(own.availableTools.tools).toEqual([]);
-    expect(own.tools.tools).toEqual([{ organizationId: outsider.organizationId }]);
+    // Besides the assigned tool, the organization has the two generated from its API.
+    const ownOrganization = { organizationId: outsider.organizationId };
+    expect(own.availableTools.tools).toEqual([ownOrganization, ownOrganization]);
+    expect(own.tools.tools).toEqual([ownOrganization, ownOrganization, ownOrganization]);
   });
 });

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restRoutes } from '../server/rest/routes.ts';
+import { routeTable } from '../server/rest/route-table.ts';
 import { snapshotRows } from './helpers/db-state.ts';
-import { type Account, createGateway, createTool, httpTool, joinAs, signUp } from './helpers/fixtures.ts';
+import {
+  type Account,
+  createApiWithCredential,
+  createGateway,
+  createTool,
+  httpTool,
+  joinAs,
+  signUp,
+} from './helpers/fixtures.ts';
 import { type Caller, expectError, expectGraphqlError, expectOk, rest } from './helpers/http.ts';
 import {
   callGraphql,
@@ -67,11 +75,25 @@ const access: Record<string, Access> = {
   'POST /gateways/:id/auth/api-keys': { least: 'admin' },
   'GET /gateways/:id/auth/api-keys': { least: 'viewer' },
   'DELETE /gateways/:id/auth/api-keys/:keyId': { least: 'admin', inner: 'NOT_FOUND' },
+  'GET /apis': { least: 'viewer' },
+  'POST /apis': { least: 'member' },
+  'GET /apis/:id': { least: 'viewer' },
+  'PATCH /apis/:id': { least: 'member' },
+  'DELETE /apis/:id': { least: 'member' },
+  'POST /apis/:id/import-schema': { least: 'member' },
+  'POST /apis/:id/generate-tools': { least: 'member' },
+  'GET /apis/:id/operations': { least: 'viewer' },
+  'GET /apis/:id/credentials': { least: 'viewer' },
+  'POST /apis/:id/credentials': { least: 'member' },
+  'DELETE /apis/:id/credentials/:credentialId': { least: 'member', inner: 'NOT_FOUND' },
+  'POST /organizations/:orgId/tools/:id/execute': { least: 'member', inner: 'NOT_FOUND' },
+  'GET /gateways/:id/tools/stats': { least: 'viewer' },
+  'GET /gateways/:id/skills': { least: 'viewer' },
 };
 
 const rank: Record<Role, number> = { viewer: 0, member: 1, admin: 2, owner: 3 };
 // A route missing from the table fails the first test below instead of escaping the matrix.
-const routes = restRoutes.flatMap((route) => {
+const routes = routeTable.flatMap((route) => {
   const entry = access[routeKey(route)];
   return entry ? [{ key: routeKey(route), route, access: entry }] : [];
 });
@@ -89,6 +111,8 @@ function randomIds(): RouteIds {
     keyId: id(),
     userId: id(),
     email,
+    apiId: id(),
+    credentialId: id(),
   };
 }
 
@@ -100,7 +124,8 @@ let victimIds: RouteIds;
 let outsiderIds: RouteIds;
 
 async function gatewayWithEverything(account: Account, endpoint: string) {
-  const created = await createGateway(t.app, account.caller, endpoint);
+  // Of type skills, the one type every gateway route answers for (only skills gateways render SKILL.md).
+  const created = await createGateway(t.app, account.caller, endpoint, 'skills');
   const made = await createTool(t.app, account, httpTool(undefined, `${endpoint.slice(1)}_tool`));
   const path = `/gateways/${created.id}`;
   const caller = account.caller;
@@ -110,7 +135,8 @@ async function gatewayWithEverything(account: Account, endpoint: string) {
     await rest(t.app, 'POST', `${path}/auth/api-keys`, { caller, body: { name: 'k' } }),
     201,
   );
-  return { gatewayId: created.id, toolId: made.id, authId: method.id, keyId: key.id };
+  const api = await createApiWithCredential(t.app, account, `${endpoint.slice(1)} API`);
+  return { gatewayId: created.id, toolId: made.id, authId: method.id, keyId: key.id, ...api };
 }
 
 beforeAll(async () => {
@@ -138,7 +164,7 @@ afterAll(() => t.close());
 
 describe('the route table', () => {
   it('lists every REST route exactly once', () => {
-    const keys = restRoutes.map(routeKey);
+    const keys = routeTable.map(routeKey);
     expect(new Set(keys).size).toBe(keys.length);
     expect(Object.keys(access).sort()).toEqual(keys.sort());
   });
@@ -160,10 +186,12 @@ describe("another organization's objects", () => {
     expect(expectGraphqlError(twin, 'NOT_FOUND')).toBe(theirs);
 
     if (access.inner) {
+      // The caller's own containers (organization, gateway, API) around the other ids.
       const mixed = (inner: RouteIds) => ({
         ...inner,
         organizationId: outsiderIds.organizationId,
         gatewayId: outsiderIds.gatewayId,
+        apiId: outsiderIds.apiId,
       });
       const foreign = expectError(
         await callRest(t.app, route, exampleCall(route, mixed(victimIds)), outsider.caller),

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows } from './helpers/db-state.ts';
-import { type Account, signUp } from './helpers/fixtures.ts';
-import { expectData, expectGraphqlError, gql } from './helpers/http.ts';
+import { type Account, EXAMPLE_OPENAPI, signUp } from './helpers/fixtures.ts';
+import { expectData, expectGraphqlError, expectOk, gql, rest } from './helpers/http.ts';
 import { createTestApp, type TestApp } from './helpers/test-app.ts';
 
 // Limits on what one request may ask: GraphQL documents (configured in server/app.ts) and body size.
@@ -101,7 +102,7 @@ describe('body size', () => {
     });
   }
 
-  it.each(['/gateways', '/graphql'])(
+  it.each(['/gateways', '/apis', '/graphql'])(
     'refuses an oversized body on %s, declared or streamed',
     async (path) => {
       const expected = { success: false, error: 'PAYLOAD_TOO_LARGE', message: tooLarge, statusCode: 413 };
@@ -110,6 +111,19 @@ describe('body size', () => {
       expect(await send(path, chunked(big))).toEqual({ status: 413, body: expected });
     },
   );
+
+  it('lets pasted API descriptions past the limit on the import route only', async () => {
+    const caller = user.caller;
+    const api = expectOk(await rest(small.app, 'POST', '/apis', { caller, body: { name: 'Big' } }), 201);
+    const info = { ...EXAMPLE_OPENAPI.info, description: 'x'.repeat(3000) };
+    const body = { schemaContent: { ...EXAMPLE_OPENAPI, info } };
+    const imported = await rest(small.app, 'POST', `/apis/${api.id}/import-schema`, { caller, body });
+    expect(expectOk(imported).operationCount).toBe(2);
+    // Any other route keeps the limit, tool calls included.
+    const execute = `/organizations/${user.organizationId}/tools/${randomUUID()}/execute`;
+    const call = await send(execute, JSON.stringify({ parameters: { text: 'x'.repeat(3000) } }));
+    expect(call.status).toBe(413);
+  });
 
   it('accepts a body at the limit', async () => {
     const body = JSON.stringify(gateway({ endpoint: '/fits', description: '' }));

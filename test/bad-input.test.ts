@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restRoutes } from '../server/rest/routes.ts';
+import { routeTable } from '../server/rest/route-table.ts';
 import { countRows } from './helpers/db-state.ts';
-import { type Account, createGateway, createTool, joinAs, signUp } from './helpers/fixtures.ts';
+import {
+  type Account,
+  createApiWithCredential,
+  createGateway,
+  createTool,
+  joinAs,
+  signUp,
+} from './helpers/fixtures.ts';
 import { expectError, expectGraphqlError, expectOk, gql, type RestResult, rest } from './helpers/http.ts';
 import {
   callGraphql,
@@ -44,6 +51,7 @@ beforeAll(async () => {
     keyId: key.id,
     userId: member.userId,
     email: outsider.email,
+    ...(await createApiWithCredential(t.app, owner)),
   };
 });
 afterAll(() => t.close());
@@ -67,7 +75,7 @@ const gateway = (fields: Record<string, unknown>) => ({
   endpoint: '/bad',
   ...fields,
 });
-const withRoute = (route: (typeof restRoutes)[number]) => ({ key: routeKey(route), route });
+const withRoute = (route: (typeof routeTable)[number]) => ({ key: routeKey(route), route });
 
 describe('fields', () => {
   it('names a missing or wrong-typed field', async () => {
@@ -128,6 +136,27 @@ describe('fields', () => {
     );
   });
 
+  it('names the fields of a credential, which GraphQL takes as a plain JSON object', async () => {
+    const credentials = `/apis/${ids.apiId}/credentials`;
+    const typo = { type: 'bearer', token: 'secret', tokne: 'secret' };
+    expect(await refused(post(credentials, typo))).toBe('tokne: is not a known field');
+    const viaGraphql = await gql(
+      t.app,
+      'mutation($apiId: ID!, $input: JSONObject!) { setApiCredential(apiId: $apiId, input: $input) { id } }',
+      { apiId: ids.apiId, input: typo },
+      owner.caller,
+    );
+    expect(expectGraphqlError(viaGraphql, 'BAD_REQUEST')).toBe('tokne: is not a known field');
+    expect(await refused(post(credentials, { type: 'bearer' }))).toMatch(/^token: /);
+    expect(await refused(post(credentials, { type: 'cookie_jar', token: 'x' }))).toMatch(
+      /^type: .*api_key, bearer, basic, oauth2_client_credentials$/,
+    );
+    const both = { schemaUrl: 'https://api.example.com/openapi.json', schemaContent: '{}' };
+    expect(await refused(post(`/apis/${ids.apiId}/import-schema`, both))).toBe(
+      'schemaUrl: give exactly one of schemaUrl or schemaContent',
+    );
+  });
+
   it('names an unknown gateway type', async () => {
     const message = await refused(post('/gateways', gateway({ type: 'soap' })));
     expect(message).toMatch(/^type: .*"soap"/);
@@ -145,7 +174,7 @@ describe('fields', () => {
     expect(await refused(list('limit=99999999999'))).toMatch(/^limit: /);
   });
 
-  it.each(restRoutes.filter((route) => route.hasBody).map(withRoute))(
+  it.each(routeTable.filter((route) => route.hasBody).map(withRoute))(
     '$key refuses an unknown body field',
     async ({ route }) => {
       const call = exampleCall(route, ids);
@@ -167,7 +196,7 @@ describe('fields', () => {
       type: 'none',
       validationRules: { allowIps: [] },
     });
-    expect(await refused(rules)).toMatch(/^validationRules: .*allowIps/);
+    expect(await refused(rules)).toBe('validationRules.allowIps: is not a known field');
   });
 });
 
@@ -208,7 +237,7 @@ describe('endpoints', () => {
 });
 
 describe('bodies', () => {
-  it.each(restRoutes.filter((route) => route.hasBody).map(withRoute))(
+  it.each(routeTable.filter((route) => route.hasBody).map(withRoute))(
     '$key refuses malformed JSON and bodies that are not objects',
     async ({ route }) => {
       const path = pathOf(route, exampleCall(route, ids));
@@ -237,7 +266,7 @@ describe('bodies', () => {
 });
 
 describe('ids', () => {
-  const positions = restRoutes.flatMap((route) =>
+  const positions = routeTable.flatMap((route) =>
     paramNames(route).map((param) => ({ key: routeKey(route), route, param })),
   );
 
@@ -275,7 +304,7 @@ function literal(text: string): string {
 // Keep the example bodies honest: every route with a body has one.
 it('has an example body for every route that takes one', () => {
   expect(Object.keys(exampleBodies).sort()).toEqual(
-    restRoutes
+    routeTable
       .filter((r) => r.hasBody)
       .map(routeKey)
       .sort(),

@@ -1,11 +1,13 @@
 import type { AppDeps } from '../context.ts';
 import type { GatewayType } from '../generated/prisma/enums.ts';
 import type { ProtocolAdapter } from './host.ts';
+import { createSkillsAdapter } from './skills/skills-adapter.ts';
 import { createUtcpAdapter } from './utcp/utcp-adapter.ts';
 
 /** The protocol each gateway type speaks. */
 export function createProtocolAdapters(_deps: AppDeps): Partial<Record<GatewayType, ProtocolAdapter>> {
   return {
     utcp: createUtcpAdapter(),
+    skills: createSkillsAdapter(),
   };
 }

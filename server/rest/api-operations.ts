@@ -71,3 +71,6 @@ export const GatewayToolStats = graphql(`
     gatewayToolStats(gatewayId: $gatewayId) { stats { toolId toolName totalCalls successRate avgDuration lastCalledAt } }
   }
 `);
+export const GatewaySkills = graphql(`
+  query GatewaySkills($gatewayId: ID!) { gatewaySkills(gatewayId: $gatewayId) { skills { name fileName content } } }
+`);

@@ -42,7 +42,7 @@ function presentExecution(data: ExecuteResult): { status: number; body: unknown 
   };
 }
 
-/** Upstream APIs and credentials, direct tool execution, and per-gateway call statistics. */
+/** Upstream APIs and credentials, direct tool execution, per-gateway call statistics and rendered skills. */
 export const apiRoutes: RestRoute[] = [
   {
     method: 'GET',
@@ -135,11 +135,8 @@ export const apiRoutes: RestRoute[] = [
     document: op.ExecuteTool,
     field: 'executeTool',
     hasBody: true,
-    variables: ({ params, body }) => ({
-      organizationId: params.orgId,
-      id: params.id,
-      input: { parameters: body.parameters ?? {} },
-    }),
+    // The body is the ExecuteToolInput itself, so GraphQL refuses fields it does not know.
+    variables: ({ params, body }) => ({ organizationId: params.orgId, id: params.id, input: body }),
     present: (data) => presentExecution(data as ExecuteResult),
   },
   {
@@ -147,6 +144,13 @@ export const apiRoutes: RestRoute[] = [
     path: '/gateways/:id/tools/stats',
     document: op.GatewayToolStats,
     field: 'gatewayToolStats',
+    variables: ({ params }) => ({ gatewayId: params.id }),
+  },
+  {
+    method: 'GET',
+    path: '/gateways/:id/skills',
+    document: op.GatewaySkills,
+    field: 'gatewaySkills',
     variables: ({ params }) => ({ gatewayId: params.id }),
   },
 ];

@@ -7,7 +7,9 @@ export const UserFields = graphql(`
   fragment UserFields on User { id email firstName lastName createdAt updatedAt }
 `);
 export const OrganizationFields = graphql(`
-  fragment OrganizationFields on Organization { id name slug description role createdAt updatedAt }
+  fragment OrganizationFields on Organization {
+    id name slug description role storeExecutionPayloads createdAt updatedAt
+  }
 `);
 export const GatewayFields = graphql(`
   fragment GatewayFields on Gateway {

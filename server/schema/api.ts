@@ -156,7 +156,7 @@ builder.queryFields((t) => ({
   api: t.prismaField({
     type: 'Api',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_query, _root, args, ctx) => findApi(ctx, 'tool:read', String(args.id)),
+    resolve: (query, _root, args, ctx) => findApi(ctx, 'tool:read', String(args.id), 'id', query),
   }),
   apiOperations: t.field({
     type: [OperationRef],

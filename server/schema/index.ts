@@ -11,5 +11,6 @@ import './api-key.ts';
 import './gateway-events.ts';
 import './api.ts';
 import './execution.ts';
+import './skill.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -24,6 +24,10 @@ export const OrganizationRef = builder.objectRef<OrganizationWithRole>('Organiza
     }),
     description: t.exposeString('description', { nullable: true }),
     role: t.field({ type: RoleEnum, description: 'Your role here.', resolve: (org) => org.role as 'owner' }),
+    storeExecutionPayloads: t.exposeBoolean('storeExecutionPayloads', {
+      description:
+        'Whether execution records keep tool-call arguments and results, with secret-looking keys redacted. Off by default.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
@@ -47,7 +51,14 @@ const OrganizationInput = builder.inputType('CreateOrganizationInput', {
   fields: (t) => ({ name: t.string({ required: true }), description: t.string() }),
 });
 const OrganizationUpdate = builder.inputType('UpdateOrganizationInput', {
-  fields: (t) => ({ name: t.string(), description: t.string({ description: 'null clears it.' }) }),
+  fields: (t) => ({
+    name: t.string(),
+    description: t.string({ description: 'null clears it.' }),
+    storeExecutionPayloads: t.boolean({
+      description:
+        'Keep tool-call arguments and results (secret-looking keys such as password, token, apiKey and authorization redacted) in execution records. Admins and owners only.',
+    }),
+  }),
 });
 const AddMemberInput = builder.inputType('AddMemberInput', {
   fields: (t) => ({

@@ -35,15 +35,23 @@ const createInput = z.object({
   description: descriptionField.nullish(),
 });
 
-/** The API of the request's organization. @throws NOT_FOUND, and FORBIDDEN when `action` needs more than the role. */
+export type ApiQuery = { include?: Prisma.ApiInclude; select?: Prisma.ApiSelect };
+
+/**
+ * The API of the request's organization; `field` is the argument that named it, for the message about a
+ * malformed id. @throws BAD_REQUEST, NOT_FOUND, and FORBIDDEN when `action` needs more than the role.
+ */
 export async function findApi(
   ctx: ServiceContext,
   action: 'tool:read' | 'tool:write',
   id: string,
+  field: 'id' | 'apiId' = 'id',
+  query: ApiQuery = {},
 ): Promise<Api> {
   const scope = assertCan(ctx.viewer, action);
   const api = await ctx.deps.db.api.findFirst({
-    where: { id: assertUuid('id', id), organizationId: scope.organizationId },
+    ...query,
+    where: { id: assertUuid(field, id), organizationId: scope.organizationId },
   });
   if (!api) throw notFound('API');
   return api;
@@ -126,9 +134,9 @@ export function storedDocument(api: Api): ApiDocument {
 /** Operations of the imported description, with the tool each became (if any). */
 export async function listOperations(
   ctx: ServiceContext,
-  id: string,
+  apiId: string,
 ): Promise<(ImportedOperation & { toolId: string | null })[]> {
-  const api = await findApi(ctx, 'tool:read', id);
+  const api = await findApi(ctx, 'tool:read', apiId, 'apiId');
   const operations = extractOperations(storedDocument(api), { baseUrl: api.baseUrl ?? undefined });
   const tools = await ctx.deps.db.tool.findMany({
     where: { sourceApiId: api.id },
@@ -219,8 +227,8 @@ const generateInput = z.object({
 });
 
 /** Turns the imported operations into tools (see `generateToolsFrom`). */
-export async function generateTools(ctx: ServiceContext, id: string, input: unknown) {
-  const api = await findApi(ctx, 'tool:write', id);
+export async function generateTools(ctx: ServiceContext, apiId: string, input: unknown) {
+  const api = await findApi(ctx, 'tool:write', apiId, 'apiId');
   const fields = parseInput(generateInput, input ?? {});
   return generateToolsFrom(
     ctx,

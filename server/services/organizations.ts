@@ -103,9 +103,14 @@ export async function createOrganization(ctx: ServiceContext, input: unknown): P
 const organizationUpdate = z.strictObject({
   name: nameField.optional(),
   description: descriptionField.nullish(),
+  storeExecutionPayloads: z.boolean('must be true or false').optional(),
 });
 
-/** Renames or re-describes an organization; its slug (and so its gateway URLs) stays. @throws FORBIDDEN below admin */
+/**
+ * Renames or re-describes an organization, or opts in or out of keeping tool-call arguments and results
+ * (secrets redacted) in execution records. Its slug (and so its gateway URLs) stays.
+ * @throws BAD_REQUEST naming the field; FORBIDDEN below admin; NOT_FOUND unless a member.
+ */
 export async function updateOrganization(
   ctx: ServiceContext,
   id: string,
@@ -114,8 +119,12 @@ export async function updateOrganization(
   const { role, organizationId } = assertCan(ctx.viewer, 'organization:update', assertUuid('id', id));
   const fields = parseInput(organizationUpdate, input);
   if (Object.keys(fields).length === 0)
-    throw badRequest('input', 'input: give at least one of name, description');
+    throw badRequest('input', 'input: give at least one of name, description, storeExecutionPayloads');
   const organization = await ctx.deps.db.organization.update({ where: { id: organizationId }, data: fields });
+  // Cached tools carry the payload setting; every instance drops them so the next call follows it.
+  if (fields.storeExecutionPayloads !== undefined) {
+    ctx.deps.bus.publish('organizationChanged', { organizationId });
+  }
   return { ...organization, role };
 }
 

@@ -13,8 +13,11 @@ export const toolNameField = z
     "must be 1–64 characters of letters, digits, '_' and '-' (agents call tools by this name)",
   );
 
-// Only used to check that a schema compiles; the executor keeps its own compiled validators.
-const schemaChecker = new Ajv({ strict: false, allErrors: false, validateFormats: false });
+const checkerOptions = { strict: false, allErrors: false, validateFormats: false } as const;
+// Checks schemas against the JSON Schema meta-schema, which it compiles once. It never compiles a tool's
+// schema itself: an Ajv instance keeps every schema it compiled (removeSchema does not free its code
+// scope), and it refuses a second schema with an `$id` it has already seen.
+const metaSchemaChecker = new Ajv(checkerOptions);
 
 /**
  * Checks a tool's parameters schema: a JSON Schema for an object, small enough, and compilable.
@@ -52,7 +55,12 @@ function assertCompiles(schema: Record<string, unknown>, field: string): void {
     throw badRequest(field, `${field}: must be at most ${MAX_SCHEMA_BYTES / 1024} KiB of JSON`);
   }
   try {
-    schemaChecker.compile(schema);
+    if (!metaSchemaChecker.validateSchema(schema)) {
+      throw new Error(`schema is invalid: ${metaSchemaChecker.errorsText(metaSchemaChecker.errors)}`);
+    }
+    // Compiling also catches what the meta-schema cannot: unresolvable $refs and invalid patterns. The
+    // instance is thrown away with what it compiled; the executor keeps its own compiled validators.
+    new Ajv({ ...checkerOptions, validateSchema: false }).compile(schema);
   } catch (error) {
     throw badRequest(
       field,

@@ -178,7 +178,8 @@ const updateInput = z.strictObject({
 });
 
 /**
- * Updates a tool; the gateways serving it see their tool lists change.
+ * Updates a tool; calls made after it returns run the new definition, and the gateways serving it see
+ * their tool lists change.
  * @throws BAD_REQUEST, NOT_FOUND, CONFLICT (name taken), FORBIDDEN for viewers.
  */
 export async function updateTool(
@@ -222,11 +223,13 @@ export async function updateTool(
       conflict: `A tool named '${fields.name}' already exists in this organization`,
     }),
   );
+  // Caches of executable tools (direct calls and every gateway) evict it, so the next call runs the edit.
+  ctx.deps.bus.publish('toolChanged', { toolId: tool.id });
   await announceToolChange(ctx, tool.id);
   return tool;
 }
 
-/** Deletes a tool and removes it from every gateway. @throws NOT_FOUND, FORBIDDEN */
+/** Deletes a tool, removes it from every gateway and evicts cached copies. @throws NOT_FOUND, FORBIDDEN */
 export async function deleteTool(ctx: ServiceContext, id: string): Promise<{ id: string; deleted: boolean }> {
   const scope = assertCan(ctx.viewer, 'tool:write');
   const tool = await ctx.deps.db.tool.findFirst({
@@ -239,6 +242,7 @@ export async function deleteTool(ctx: ServiceContext, id: string): Promise<{ id:
     select: { gateway: { select: { id: true, organizationId: true } } },
   });
   await ctx.deps.db.tool.delete({ where: { id: tool.id } });
+  ctx.deps.bus.publish('toolChanged', { toolId: tool.id });
   for (const { gateway } of assignments) publishGatewayChange(ctx, 'TOOLS_CHANGED', gateway);
   return { id: tool.id, deleted: true };
 }

@@ -73,7 +73,7 @@ function splitSecret(input: CredentialInput): {
 async function findApi(ctx: ServiceContext, action: 'tool:read' | 'tool:write', apiId: string) {
   const scope = assertCan(ctx.viewer, action);
   const api = await ctx.deps.db.api.findFirst({
-    where: { id: assertUuid('id', apiId), organizationId: scope.organizationId },
+    where: { id: assertUuid('apiId', apiId), organizationId: scope.organizationId },
     select: { id: true, organizationId: true },
   });
   if (!api) throw notFound('API');

@@ -10,9 +10,17 @@ export function assertUuid(field: string, value: string): string {
   return value.toLowerCase();
 }
 
-function describeIssue(issue: z.core.$ZodIssue, root?: string): { field: string; text: string } {
-  const field = [root, ...issue.path.map(String)].filter(Boolean).join('.') || 'input';
-  return { field, text: `${field}: ${issue.message}` };
+function describeIssue(issue: z.core.$ZodIssue, root?: string): { field: string; text: string }[] {
+  const path = [root, ...issue.path.map(String)].filter(Boolean);
+  // Worded like GraphQL's refusal of an unknown input field, so both surfaces name the field the same way.
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => {
+      const field = [...path, key].join('.');
+      return { field, text: `${field}: is not a known field` };
+    });
+  }
+  const field = path.join('.') || 'input';
+  return [{ field, text: `${field}: ${issue.message}` }];
 }
 
 /**
@@ -22,7 +30,7 @@ function describeIssue(issue: z.core.$ZodIssue, root?: string): { field: string;
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, root?: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 5).map((issue) => describeIssue(issue, root));
+  const issues = result.error.issues.flatMap((issue) => describeIssue(issue, root)).slice(0, 5);
   throw badRequest(issues[0]!.field, issues.map((issue) => issue.text).join('; '));
 }
 

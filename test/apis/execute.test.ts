@@ -189,6 +189,26 @@ describe('POST /organizations/:orgId/tools/:id/execute', () => {
   });
 });
 
+describe('edited tools', () => {
+  it('run the new definition from the next call on, and stop once deleted', async () => {
+    const tool = await createTool(t.app, owner, {
+      name: 'moving',
+      type: 'http',
+      parameters: { type: 'object' },
+      executionConfig: { method: 'GET', url: upstream.url('/json') },
+    });
+    expect(expectOk(await execute(tool.id, {})).result).toEqual({ ok: true, message: 'hello' });
+    const moved = { executionConfig: { method: 'GET', url: upstream.url('/text') } };
+    expectOk(await rest(t.app, 'PATCH', `/tools/${tool.id}`, { caller: owner.caller, body: moved }));
+    expect(expectOk(await execute(tool.id, {})).result).toBe('plain text body');
+    expect(upstream.requests.map((request) => request.pathname)).toEqual(['/json', '/text']);
+
+    expectOk(await rest(t.app, 'DELETE', `/tools/${tool.id}`, { caller: owner.caller }));
+    expectError(await execute(tool.id, {}), 'NOT_FOUND');
+    expect(upstream.requests).toHaveLength(2);
+  });
+});
+
 describe('upstream credentials', () => {
   const CANARY = 'canary-secret-7f3a9c1e2b';
 

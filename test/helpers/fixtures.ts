@@ -88,3 +88,53 @@ export async function createTool(app: App, account: Account, tool: object = http
     201,
   );
 }
+
+/** A small OpenAPI 3.0 description: two operations, one of them behind a bearer token. */
+export const EXAMPLE_OPENAPI = {
+  openapi: '3.0.3',
+  info: { title: 'Example', version: '1.0.0' },
+  servers: [{ url: 'https://api.example.com/v1' }],
+  components: { securitySchemes: { token: { type: 'http', scheme: 'bearer' } } },
+  paths: {
+    '/items': {
+      get: {
+        operationId: 'listItems',
+        summary: 'Lists items',
+        parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer' } }],
+        responses: { '200': { description: 'The items' } },
+      },
+    },
+    '/items/{id}': {
+      get: {
+        operationId: 'getItem',
+        summary: 'Gets one item',
+        security: [{ token: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'The item' } },
+      },
+    },
+  },
+};
+
+/**
+ * Registers an upstream API in the account's organization, imports EXAMPLE_OPENAPI into it (generating
+ * its two tools) and stores a bearer credential for it.
+ */
+export async function createApiWithCredential(
+  app: App,
+  account: Account,
+  name = `Example API ${++toolCounter}`,
+): Promise<{ apiId: string; credentialId: string }> {
+  const caller = account.caller;
+  const api = expectOk(await rest(app, 'POST', '/apis', { caller, body: { name } }), 201);
+  const body = { schemaContent: EXAMPLE_OPENAPI, generateTools: true };
+  expectOk(await rest(app, 'POST', `/apis/${api.id}/import-schema`, { caller, body }));
+  const credential = expectOk(
+    await rest(app, 'POST', `/apis/${api.id}/credentials`, {
+      caller,
+      body: { type: 'bearer', name: 'token', token: 'upstream-secret' },
+    }),
+    201,
+  );
+  return { apiId: api.id, credentialId: credential.id };
+}

@@ -1,5 +1,6 @@
 import type { App } from '../../server/app.ts';
 import type { RestRoute } from '../../server/rest/routes.ts';
+import { EXAMPLE_OPENAPI } from './fixtures.ts';
 import { type Caller, type GraphqlResult, gql, type RestResult, rest } from './http.ts';
 
 /** How to call one route: its path parameters, JSON body and query string. */
@@ -79,24 +80,40 @@ export interface RouteIds {
   userId: string;
   /** A registered user who is not a member. */
   email: string;
+  /** An upstream API with an imported description. */
+  apiId: string;
+  /** A credential of that API. */
+  credentialId: string;
 }
 
-/** A route's parameters: `:id` is the organization, tool or gateway the path is about. */
+/** What an `:id` segment names, by the collection segment before it (`/apis/:id` is an API). */
+const idOfCollection: Record<string, keyof RouteIds> = {
+  organizations: 'organizationId',
+  tools: 'toolId',
+  gateways: 'gatewayId',
+  apis: 'apiId',
+};
+const idOfParam: Record<string, keyof RouteIds> = {
+  orgId: 'organizationId',
+  userId: 'userId',
+  toolId: 'toolId',
+  authId: 'authId',
+  keyId: 'keyId',
+  credentialId: 'credentialId',
+};
+
+/** A route's parameters, each the id of the object of `ids` that its position names. */
 export function paramsFor(route: RestRoute, ids: RouteIds): Record<string, string> {
-  const id = route.path.startsWith('/organizations/')
-    ? ids.organizationId
-    : route.path.startsWith('/tools/')
-      ? ids.toolId
-      : ids.gatewayId;
-  const all: Record<string, string> = {
-    id,
-    orgId: ids.organizationId,
-    userId: ids.userId,
-    toolId: ids.toolId,
-    authId: ids.authId,
-    keyId: ids.keyId,
-  };
-  return Object.fromEntries(paramNames(route).map((name) => [name, all[name]!]));
+  const segments = route.path.split('/');
+  const params: Record<string, string> = {};
+  for (const [index, segment] of segments.entries()) {
+    if (!segment.startsWith(':')) continue;
+    const name = segment.slice(1);
+    const key = name === 'id' ? idOfCollection[segments[index - 1]!] : idOfParam[name];
+    if (!key) throw new Error(`${routeKey(route)}: no example id for :${name}`);
+    params[name] = ids[key];
+  }
+  return params;
 }
 
 /** A valid body for every route that takes one. */
@@ -128,6 +145,13 @@ export const exampleBodies: Record<string, (ids: RouteIds) => Record<string, unk
   'PATCH /gateways/:id/tools/:toolId': () => ({ enabled: false }),
   'POST /gateways/:id/auth': () => ({ type: 'none' }),
   'POST /gateways/:id/auth/api-keys': () => ({ name: 'Example key' }),
+  'POST /apis': () => ({ name: 'Example API', type: 'openapi', baseUrl: 'https://api.example.com/v2' }),
+  'PATCH /apis/:id': () => ({ description: 'Changed' }),
+  'POST /apis/:id/import-schema': () => ({ schemaContent: EXAMPLE_OPENAPI }),
+  'POST /apis/:id/generate-tools': () => ({}),
+  'POST /apis/:id/credentials': () => ({ type: 'bearer', token: 'example-secret-token' }),
+  // Only refused calls send this body as it is: the example tools point at api.example.com, never reached.
+  'POST /organizations/:orgId/tools/:id/execute': () => ({ parameters: { id: '42' } }),
 };
 
 /** A well-formed call of the route about the objects named by `ids`. */

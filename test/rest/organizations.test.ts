@@ -33,6 +33,7 @@ describe('organizations', () => {
       slug: 'side-project',
       description: 'Weekend work',
       role: 'owner',
+      storeExecutionPayloads: false,
     });
     expect(created.id).toMatch(UUID);
     expect(created.createdAt).toMatch(ISO);
@@ -91,7 +92,9 @@ describe('organizations', () => {
     const cleared = expectOk(await send('PATCH', path, owner.caller, { description: null }));
     expect(cleared).toMatchObject({ name: 'New Name', description: null, role: 'owner' });
     const empty = await send('PATCH', path, owner.caller, {});
-    expect(expectError(empty, 'BAD_REQUEST')).toBe('input: give at least one of name, description');
+    expect(expectError(empty, 'BAD_REQUEST')).toBe(
+      'input: give at least one of name, description, storeExecutionPayloads',
+    );
     expect(expectError(await send('PATCH', path, owner.caller, { slug: 'mine' }), 'BAD_REQUEST')).toMatch(
       /^slug: is not a known field/,
     );

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../server/app.ts';
-import { type RestRoute, restRoutes } from '../../server/rest/routes.ts';
+import { routeTable } from '../../server/rest/route-table.ts';
+import type { RestRoute } from '../../server/rest/routes.ts';
 import {
   type Account,
+  createApiWithCredential,
   createGateway,
   createTool,
   httpTool,
@@ -20,6 +22,7 @@ import {
   routeKey,
 } from '../helpers/routes.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { startUpstreamServer, type UpstreamServer } from '../helpers/upstream-server.ts';
 
 /** One organization with a bit of everything, built the same way in each app. */
 interface World {
@@ -37,7 +40,8 @@ async function buildWorld(app: App): Promise<World> {
   const caller = owner.caller;
   const member = await joinAs(app, owner, 'member');
   const stranger = await signUp(app, 'Stranger');
-  const gateway = await createGateway(app, caller, '/parity');
+  // Of type skills, the one type every gateway route answers for (only skills gateways render SKILL.md).
+  const gateway = await createGateway(app, caller, '/parity', 'skills');
   await createGateway(app, caller, '/parity-a2a', 'a2a');
   const alpha = await createTool(app, owner, httpTool(undefined, 'alpha'));
   const beta = await createTool(app, owner, {
@@ -60,6 +64,7 @@ async function buildWorld(app: App): Promise<World> {
     await rest(app, 'POST', `${path}/auth/api-keys`, { caller, body: { name: 'CI' } }),
     201,
   );
+  const api = await createApiWithCredential(app, owner, 'Parity API');
   return {
     app,
     owner,
@@ -72,6 +77,7 @@ async function buildWorld(app: App): Promise<World> {
       keyId: key.id,
       userId: member.userId,
       email: stranger.email,
+      ...api,
     },
   };
 }
@@ -79,12 +85,19 @@ async function buildWorld(app: App): Promise<World> {
 let restSide: TestApp;
 let graphqlSide: TestApp;
 let worlds: [World, World];
+// Tool calls go to this loopback server, which both apps may reach.
+let upstream: UpstreamServer;
 
 beforeAll(async () => {
-  [restSide, graphqlSide] = await Promise.all([createTestApp(), createTestApp()]);
+  upstream = await startUpstreamServer();
+  const env = { ALLOWED_UPSTREAM_HOSTS: '127.0.0.1/32' };
+  [restSide, graphqlSide] = await Promise.all([createTestApp({ env }), createTestApp({ env })]);
   worlds = [await buildWorld(restSide.app), await buildWorld(graphqlSide.app)];
 });
-afterAll(() => Promise.all([restSide.close(), graphqlSide.close()]));
+afterAll(async () => {
+  await Promise.all([restSide.close(), graphqlSide.close()]);
+  await upstream.close();
+});
 
 /** Query strings each read is compared with: lists with filters and pages. */
 const reads: Record<string, string[]> = {
@@ -106,6 +119,12 @@ const reads: Record<string, string[]> = {
   'GET /gateways/:id/tools/available': ['', 'search=gam', 'type=graphql'],
   'GET /gateways/:id/auth': [''],
   'GET /gateways/:id/auth/api-keys': [''],
+  'GET /gateways/:id/tools/stats': [''],
+  'GET /gateways/:id/skills': [''],
+  'GET /apis': ['', 'limit=1'],
+  'GET /apis/:id': [''],
+  'GET /apis/:id/operations': [''],
+  'GET /apis/:id/credentials': [''],
 };
 
 interface Setup extends Partial<RouteIds> {
@@ -184,7 +203,36 @@ const mutations: Record<string, (w: World) => Promise<Setup>> = {
     });
     return { keyId: expectOk(key, 201).id };
   },
+  'DELETE /apis/:id': async (w) => {
+    const api = await rest(w.app, 'POST', '/apis', { caller: w.owner.caller, body: { name: 'Doomed API' } });
+    return { apiId: expectOk(api, 201).id };
+  },
+  'DELETE /apis/:id/credentials/:credentialId': async (w) => {
+    const body = { type: 'basic', name: 'spare', username: 'someone', password: 'Secret123' };
+    const credential = await rest(w.app, 'POST', `/apis/${w.ids.apiId}/credentials`, {
+      caller: w.owner.caller,
+      body,
+    });
+    return { credentialId: expectOk(credential, 201).id };
+  },
 };
+
+/**
+ * An http tool calling the loopback upstream (made when called, once the upstream runs); `id` is a
+ * required argument when `required`.
+ */
+const upstreamTool =
+  (name: string, pathAndQuery: string, required = false) =>
+  () => ({
+    name,
+    type: 'http',
+    parameters: {
+      type: 'object',
+      properties: { id: { type: 'string' } },
+      ...(required ? { required: ['id'] } : {}),
+    },
+    executionConfig: { method: 'GET', url: upstream.url(pathAndQuery) },
+  });
 
 /** Creates and updates whose REST answer must also equal a GraphQL read of the object right after. */
 const readBack: Record<string, string> = {
@@ -195,16 +243,22 @@ const readBack: Record<string, string> = {
   'PATCH /tools/:id': 'GET /tools/:id',
   'POST /gateways': 'GET /gateways/:id',
   'PATCH /gateways/:id': 'GET /gateways/:id',
+  'POST /apis': 'GET /apis/:id',
+  'PATCH /apis/:id': 'GET /apis/:id',
 };
 
-/** Makes two equivalent answers comparable: ids, timestamps, tokens, keys and emails differ by nature. */
+/**
+ * Makes two equivalent answers comparable: ids, timestamps, tokens, keys, emails and call durations differ
+ * by nature.
+ */
 function normalized(value: unknown): unknown {
   const text = JSON.stringify(value)
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, '<time>')
     .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<token>')
     .replace(/almyty_gw_[\w-]+/g, '<key>')
-    .replace(/[\w.+-]+@example\.com/g, '<email>');
+    .replace(/[\w.+-]+@example\.com/g, '<email>')
+    .replace(/"duration":\d+/g, '"duration":"<ms>"');
   return JSON.parse(text);
 }
 
@@ -214,16 +268,37 @@ async function prepared(route: RestRoute, w: World): Promise<{ call: RouteCall; 
   return { call: body ? { ...call, body } : call, caller: caller ?? w.owner.caller };
 }
 
+const EXECUTE = 'POST /organizations/:orgId/tools/:id/execute';
+
+/** The documented REST answer of a tool call, made from the fields of GraphQL's `executeTool` result. */
+function executionAnswer(outcome: Record<string, unknown>): unknown {
+  const duration = outcome.duration;
+  if (outcome.status === 'success') {
+    return { success: true, data: { result: outcome.result, duration, status: 'success' } };
+  }
+  return {
+    success: false,
+    error: outcome.error,
+    errorCode: outcome.errorCode,
+    upstreamStatus: outcome.upstreamStatus,
+    details: outcome.details,
+    duration,
+    status: 'error',
+  };
+}
+
 describe('REST answers what GraphQL answers', () => {
   it('covers every route', () => {
-    const covered = restRoutes.filter((route) => route.method === 'GET').map(routeKey);
+    const covered = routeTable.filter((route) => route.method === 'GET').map(routeKey);
     expect(Object.keys(reads).sort()).toEqual(covered.sort());
     for (const key of [...Object.keys(mutations), ...Object.entries(readBack).flat()]) {
-      expect(restRoutes.map(routeKey)).toContain(key);
+      expect(routeTable.map(routeKey)).toContain(key);
     }
+    // Routes that shape their own answer are compared below, one by one.
+    expect(routeTable.filter((route) => route.present).map(routeKey)).toEqual([EXECUTE]);
   });
 
-  const readCases = restRoutes
+  const readCases = routeTable
     .filter((route) => route.method === 'GET')
     .flatMap((route) =>
       (reads[routeKey(route)] ?? []).map((query) => ({ key: routeKey(route), route, query })),
@@ -238,8 +313,8 @@ describe('REST answers what GraphQL answers', () => {
     if (query === '') expect(JSON.stringify(data)).not.toMatch(/^(null|\[\]|\{\})$/);
   });
 
-  const mutationCases = restRoutes
-    .filter((route) => route.method !== 'GET')
+  const mutationCases = routeTable
+    .filter((route) => route.method !== 'GET' && !route.present)
     .map((route) => ({ key: routeKey(route), route }));
 
   it.each(mutationCases)('$key', async ({ route }) => {
@@ -253,10 +328,39 @@ describe('REST answers what GraphQL answers', () => {
     const twin = expectData(await callGraphql(graphqlWorld.app, route, viaGraphql.call, viaGraphql.caller));
     expect(normalized(data)).toEqual(normalized(twin[route.field]));
 
-    const read = restRoutes.find((candidate) => routeKey(candidate) === readBack[routeKey(route)]);
+    const read = routeTable.find((candidate) => routeKey(candidate) === readBack[routeKey(route)]);
     if (read) {
       const again = await callGraphql(restWorld.app, read, { params: { id: data.id } }, viaRest.caller);
       expect(expectData(again)[read.field]).toEqual(data);
     }
   });
+
+  // A tool call answers in its own documented shape, failures included: not the error envelope.
+  const execute = routeTable.find((route) => routeKey(route) === EXECUTE)!;
+  const executions = [
+    { outcome: 'a result', status: 200, tool: upstreamTool('reads_json', '/json') },
+    { outcome: 'invalid arguments', status: 400, tool: upstreamTool('needs_id', '/json', true) },
+    { outcome: 'an upstream failure', status: 502, tool: upstreamTool('fails', '/status?code=503') },
+  ];
+
+  it.each(executions)(
+    `${routeKey(execute)} answers $outcome in the shape of executeTool's fields`,
+    async ({ status, tool }) => {
+      const [restWorld, graphqlWorld] = worlds;
+      const call = async (w: World) => ({
+        params: { orgId: w.ids.organizationId, id: (await createTool(w.app, w.owner, tool())).id },
+        body: { parameters: {} },
+      });
+      const answer = await callRest(restWorld.app, execute, await call(restWorld), restWorld.owner.caller);
+      const graphqlCall = await call(graphqlWorld);
+      const twin = expectData(
+        await callGraphql(graphqlWorld.app, execute, graphqlCall, graphqlWorld.owner.caller),
+      );
+      const outcome = twin[execute.field] as Record<string, unknown>;
+      expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+      expect(normalized(answer.body)).toEqual(normalized(executionAnswer(outcome)));
+      const restDuration = answer.body.data?.duration ?? (answer.body as { duration?: unknown }).duration;
+      expect([restDuration, outcome.duration].every(Number.isInteger)).toBe(true);
+    },
+  );
 });

@@ -116,7 +116,11 @@ describe('creating tools', () => {
       { method: 'GET', url: 'https://a.example', headers: { 'X-N': 1 } },
       'executionConfig.headers.X-N: ',
     ],
-    ['an unknown setting', { method: 'GET', url: 'https://a.example', verb: 'GET' }, 'executionConfig: '],
+    [
+      'an unknown setting',
+      { method: 'GET', url: 'https://a.example', verb: 'GET' },
+      'executionConfig.verb: is not a known field',
+    ],
   ])('refuses an http tool with %s', async (_case, executionConfig, start) => {
     expect(await refusedCreate({ ...httpTool(), executionConfig })).toMatch(new RegExp(`^${literal(start)}`));
   });
@@ -177,6 +181,26 @@ describe('creating tools', () => {
     ],
   ])('refuses parameters that are %s', async (_case, parameters, start) => {
     expect(await refusedCreate({ ...httpTool(), parameters })).toMatch(new RegExp(`^${literal(start)}`));
+  });
+
+  it('accepts the same identified schema for any number of tools, and edits that keep it', async () => {
+    const parameters = {
+      $id: 'https://schemas.example.com/order-lookup.json',
+      type: 'object',
+      properties: { order: { $ref: '#/definitions/order' } },
+      definitions: { order: { $id: '#order', type: 'string', pattern: '^ord_[a-z0-9]+$' } },
+    };
+    const first = expectOk(await create({ ...httpTool(), parameters }), 201);
+    expectOk(await create({ ...httpTool(), parameters }), 201);
+    const edit = { parameters, description: 'Looks up an order' };
+    expectOk(await rest(t.app, 'PATCH', `/tools/${first.id}`, { caller: owner.caller, body: edit }));
+  });
+
+  it('refuses schemas whose references do not resolve', async () => {
+    const parameters = { type: 'object', properties: { order: { $ref: '#/definitions/missing' } } };
+    expect(await refusedCreate({ ...httpTool(), parameters })).toMatch(
+      /^parameters: is not a valid JSON Schema: can't resolve reference #\/definitions\/missing/,
+    );
   });
 
   it('refuses an output schema that does not compile', async () => {

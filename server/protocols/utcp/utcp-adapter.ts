@@ -1,9 +1,9 @@
 import type { GatewayTool } from '../gateway-registry.ts';
 import type { GatewaySession } from '../gateway-session.ts';
 import type { ProtocolAdapter } from '../host.ts';
-import { readJsonObject } from './json-body.ts';
-import { BODY_FORM_ARGUMENTS, BODY_FORM_HEADER, buildUtcpManual } from './utcp-manual.ts';
-import { failureResponse, refusalResponse, utcpError, utcpJson } from './utcp-responses.ts';
+import { invokeRoute, toolNotFound } from './invoke-route.ts';
+import { buildUtcpManual } from './utcp-manual.ts';
+import { refusalResponse, utcpError, utcpJson } from './utcp-responses.ts';
 
 type Route =
   | { kind: 'manual' | 'list' | 'health'; method: 'GET' }
@@ -33,10 +33,6 @@ function routeOf(subpath: string): Route | null {
 
 function toolView(tool: GatewayTool) {
   return { name: tool.name, description: tool.description, parameters: tool.parameters };
-}
-
-function toolNotFound(name: string): Response {
-  return utcpError(404, 'TOOL_NOT_FOUND', `Unknown tool: ${name.slice(0, 100)}`);
 }
 
 /**
@@ -87,35 +83,6 @@ async function health(session: GatewaySession): Promise<Response> {
 }
 
 /**
- * Credentials are checked before the body is read, so a caller who may not call learns nothing from how
- * a body is judged. Each call that gets past the body reaches the executor, which leaves exactly one
- * execution record whatever the outcome.
- */
-async function invoke(session: GatewaySession, name: string): Promise<Response> {
-  const access = await session.require('tools:execute');
-  if (!access.ok) return refusalResponse(access.refusal);
-  const body = await readJsonObject(session.request);
-  if (!body.ok) return utcpError(400, 'INVALID_PARAMS', body.message);
-  const bareArguments = session.request.headers.get(BODY_FORM_HEADER) === BODY_FORM_ARGUMENTS;
-  const args = bareArguments ? body.value : (body.value.arguments ?? {});
-  const result = await session.invoke(name, args, 'utcp', session.request.signal);
-  if (result.kind === 'not_found') return toolNotFound(name);
-  if (result.kind !== 'done') return refusalResponse(result);
-  const { outcome, tool } = result;
-  if (!outcome.ok) return failureResponse(outcome);
-  return utcpJson(200, {
-    result: outcome.result,
-    metadata: {
-      duration: outcome.durationMs,
-      toolId: outcome.toolId,
-      toolName: outcome.toolName,
-      upstreamStatus: outcome.upstreamStatus,
-      ...(tool.deprecated ? { deprecated: true } : {}),
-    },
-  });
-}
-
-/**
  * UTCP at a gateway URL: the manual at the URL itself and at `/.well-known/utcp`, `GET /tools`,
  * `GET /tools/:name`, `POST /tools/:name/invoke` and `GET /health`, with errors as
  * `{ error: { code, message } }`.
@@ -146,7 +113,7 @@ export function createUtcpAdapter(): ProtocolAdapter {
         case 'describe':
           return describe(session, route.tool);
         case 'invoke':
-          return invoke(session, route.tool);
+          return invokeRoute(session, route.tool, 'utcp');
         case 'health':
           return health(session);
       }

@@ -1,12 +1,14 @@
 import type { AppDeps } from '../context.ts';
 import type { GatewayType } from '../generated/prisma/enums.ts';
 import type { ProtocolAdapter } from './host.ts';
+import { createMcpAdapter } from './mcp/adapter.ts';
 import { createSkillsAdapter } from './skills/skills-adapter.ts';
 import { createUtcpAdapter } from './utcp/utcp-adapter.ts';
 
 /** The protocol each gateway type speaks. */
-export function createProtocolAdapters(_deps: AppDeps): Partial<Record<GatewayType, ProtocolAdapter>> {
+export function createProtocolAdapters(deps: AppDeps): Partial<Record<GatewayType, ProtocolAdapter>> {
   return {
+    mcp: createMcpAdapter(deps),
     utcp: createUtcpAdapter(),
     skills: createSkillsAdapter(),
   };

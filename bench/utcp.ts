@@ -36,7 +36,11 @@ export async function benchUtcp(): Promise<void> {
 
   const t = await createTestApp({
     listen: true,
-    env: { ALLOWED_UPSTREAM_HOSTS: '127.0.0.1/32', MANAGEMENT_RATE_LIMIT: '100000000' },
+    env: {
+      ALLOWED_UPSTREAM_HOSTS: '127.0.0.1/32',
+      MANAGEMENT_RATE_LIMIT: '100000000',
+      GATEWAY_RATE_LIMIT: '100000000',
+    },
   });
   try {
     const owner = await signUp(t.app, 'Bench');

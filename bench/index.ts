@@ -1,3 +1,4 @@
+import { benchA2a } from './a2a.ts';
 import { benchManagement } from './management.ts';
 import { benchMcp } from './mcp.ts';
 import { benchToolCalls } from './tool-calls.ts';
@@ -8,3 +9,4 @@ await benchManagement();
 await benchToolCalls();
 await benchMcp();
 await benchUtcp();
+await benchA2a();

@@ -102,11 +102,16 @@ async function insertBatch(db: PrismaClient, batch: ExecutionRecord[]): Promise<
   const rows = batch.map((record) => {
     const placeholders = COLUMNS.map(([column, cast]) => {
       const value = column === 'id' ? randomUUID() : record[column];
-      values.push(cast === 'jsonb' ? (value === undefined ? null : JSON.stringify(value)) : (value ?? null));
+      values.push(cast === 'jsonb' ? jsonText(value) : (value ?? null));
       return `$${values.length}::${cast}`;
     });
     return `(${placeholders.join(', ')})`;
   });
   const columns = COLUMNS.map(([column]) => `"${column}"`).join(', ');
   await db.$executeRawUnsafe(`INSERT INTO "Execution" (${columns}) VALUES ${rows.join(', ')}`, ...values);
+}
+
+/** PostgreSQL refuses U+0000 in jsonb; a payload carrying one must not block the whole batch. */
+function jsonText(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value).replaceAll('\\u0000', '\\ufffd');
 }

@@ -106,3 +106,9 @@ export type ApiCredential = Prisma.ApiCredentialModel
  * One row per tool call, written in batches off the response path.
  */
 export type Execution = Prisma.ExecutionModel
+/**
+ * Model A2aTask
+ * One A2A task: a message sent to an `a2a` gateway and what became of it. Stored, so any server instance
+ * answers GetTask; only the caller who created it can read or cancel it.
+ */
+export type A2aTask = Prisma.A2aTaskModel

@@ -409,7 +409,8 @@ export const ModelName = {
   ApiKey: 'ApiKey',
   Api: 'Api',
   ApiCredential: 'ApiCredential',
-  Execution: 'Execution'
+  Execution: 'Execution',
+  A2aTask: 'A2aTask'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -425,7 +426,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "user" | "organization" | "membership" | "revokedToken" | "personalAccessToken" | "gateway" | "tool" | "gatewayTool" | "authMethod" | "apiKey" | "api" | "apiCredential" | "execution"
+    modelProps: "user" | "organization" | "membership" | "revokedToken" | "personalAccessToken" | "gateway" | "tool" | "gatewayTool" | "authMethod" | "apiKey" | "api" | "apiCredential" | "execution" | "a2aTask"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1391,6 +1392,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    A2aTask: {
+      payload: Prisma.$A2aTaskPayload<ExtArgs>
+      fields: Prisma.A2aTaskFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.A2aTaskFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.A2aTaskFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>
+        }
+        findFirst: {
+          args: Prisma.A2aTaskFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.A2aTaskFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>
+        }
+        findMany: {
+          args: Prisma.A2aTaskFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>[]
+        }
+        create: {
+          args: Prisma.A2aTaskCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>
+        }
+        createMany: {
+          args: Prisma.A2aTaskCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.A2aTaskCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>[]
+        }
+        delete: {
+          args: Prisma.A2aTaskDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>
+        }
+        update: {
+          args: Prisma.A2aTaskUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>
+        }
+        deleteMany: {
+          args: Prisma.A2aTaskDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.A2aTaskUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.A2aTaskUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>[]
+        }
+        upsert: {
+          args: Prisma.A2aTaskUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$A2aTaskPayload>
+        }
+        aggregate: {
+          args: Prisma.A2aTaskAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateA2aTask>
+        }
+        groupBy: {
+          args: Prisma.A2aTaskGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.A2aTaskGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.A2aTaskCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.A2aTaskCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1629,6 +1704,25 @@ export const ExecutionScalarFieldEnum = {
 } as const
 
 export type ExecutionScalarFieldEnum = (typeof ExecutionScalarFieldEnum)[keyof typeof ExecutionScalarFieldEnum]
+
+
+export const A2aTaskScalarFieldEnum = {
+  id: 'id',
+  gatewayId: 'gatewayId',
+  organizationId: 'organizationId',
+  callerKey: 'callerKey',
+  contextId: 'contextId',
+  state: 'state',
+  toolName: 'toolName',
+  request: 'request',
+  status: 'status',
+  artifacts: 'artifacts',
+  history: 'history',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type A2aTaskScalarFieldEnum = (typeof A2aTaskScalarFieldEnum)[keyof typeof A2aTaskScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2023,6 +2117,7 @@ export type GlobalOmitConfig = {
   api?: Prisma.ApiOmit
   apiCredential?: Prisma.ApiCredentialOmit
   execution?: Prisma.ExecutionOmit
+  a2aTask?: Prisma.A2aTaskOmit
 }
 
 /* Types for Logging */

@@ -63,7 +63,8 @@ export const ModelName = {
   ApiKey: 'ApiKey',
   Api: 'Api',
   ApiCredential: 'ApiCredential',
-  Execution: 'Execution'
+  Execution: 'Execution',
+  A2aTask: 'A2aTask'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -281,6 +282,25 @@ export const ExecutionScalarFieldEnum = {
 } as const
 
 export type ExecutionScalarFieldEnum = (typeof ExecutionScalarFieldEnum)[keyof typeof ExecutionScalarFieldEnum]
+
+
+export const A2aTaskScalarFieldEnum = {
+  id: 'id',
+  gatewayId: 'gatewayId',
+  organizationId: 'organizationId',
+  callerKey: 'callerKey',
+  contextId: 'contextId',
+  state: 'state',
+  toolName: 'toolName',
+  request: 'request',
+  status: 'status',
+  artifacts: 'artifacts',
+  history: 'history',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type A2aTaskScalarFieldEnum = (typeof A2aTaskScalarFieldEnum)[keyof typeof A2aTaskScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -222,6 +222,7 @@ export type GatewayWhereInput = {
   tools?: Prisma.GatewayToolListRelationFilter
   authMethods?: Prisma.AuthMethodListRelationFilter
   apiKeys?: Prisma.ApiKeyListRelationFilter
+  a2aTasks?: Prisma.A2aTaskListRelationFilter
 }
 
 export type GatewayOrderByWithRelationInput = {
@@ -239,6 +240,7 @@ export type GatewayOrderByWithRelationInput = {
   tools?: Prisma.GatewayToolOrderByRelationAggregateInput
   authMethods?: Prisma.AuthMethodOrderByRelationAggregateInput
   apiKeys?: Prisma.ApiKeyOrderByRelationAggregateInput
+  a2aTasks?: Prisma.A2aTaskOrderByRelationAggregateInput
 }
 
 export type GatewayWhereUniqueInput = Prisma.AtLeast<{
@@ -260,6 +262,7 @@ export type GatewayWhereUniqueInput = Prisma.AtLeast<{
   tools?: Prisma.GatewayToolListRelationFilter
   authMethods?: Prisma.AuthMethodListRelationFilter
   apiKeys?: Prisma.ApiKeyListRelationFilter
+  a2aTasks?: Prisma.A2aTaskListRelationFilter
 }, "id" | "organizationId_endpoint">
 
 export type GatewayOrderByWithAggregationInput = {
@@ -308,6 +311,7 @@ export type GatewayCreateInput = {
   tools?: Prisma.GatewayToolCreateNestedManyWithoutGatewayInput
   authMethods?: Prisma.AuthMethodCreateNestedManyWithoutGatewayInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayUncheckedCreateInput = {
@@ -324,6 +328,7 @@ export type GatewayUncheckedCreateInput = {
   tools?: Prisma.GatewayToolUncheckedCreateNestedManyWithoutGatewayInput
   authMethods?: Prisma.AuthMethodUncheckedCreateNestedManyWithoutGatewayInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskUncheckedCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayUpdateInput = {
@@ -340,6 +345,7 @@ export type GatewayUpdateInput = {
   tools?: Prisma.GatewayToolUpdateManyWithoutGatewayNestedInput
   authMethods?: Prisma.AuthMethodUpdateManyWithoutGatewayNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayUncheckedUpdateInput = {
@@ -356,6 +362,7 @@ export type GatewayUncheckedUpdateInput = {
   tools?: Prisma.GatewayToolUncheckedUpdateManyWithoutGatewayNestedInput
   authMethods?: Prisma.AuthMethodUncheckedUpdateManyWithoutGatewayNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUncheckedUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayCreateManyInput = {
@@ -545,6 +552,20 @@ export type GatewayUpdateOneRequiredWithoutApiKeysNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.GatewayUpdateToOneWithWhereWithoutApiKeysInput, Prisma.GatewayUpdateWithoutApiKeysInput>, Prisma.GatewayUncheckedUpdateWithoutApiKeysInput>
 }
 
+export type GatewayCreateNestedOneWithoutA2aTasksInput = {
+  create?: Prisma.XOR<Prisma.GatewayCreateWithoutA2aTasksInput, Prisma.GatewayUncheckedCreateWithoutA2aTasksInput>
+  connectOrCreate?: Prisma.GatewayCreateOrConnectWithoutA2aTasksInput
+  connect?: Prisma.GatewayWhereUniqueInput
+}
+
+export type GatewayUpdateOneRequiredWithoutA2aTasksNestedInput = {
+  create?: Prisma.XOR<Prisma.GatewayCreateWithoutA2aTasksInput, Prisma.GatewayUncheckedCreateWithoutA2aTasksInput>
+  connectOrCreate?: Prisma.GatewayCreateOrConnectWithoutA2aTasksInput
+  upsert?: Prisma.GatewayUpsertWithoutA2aTasksInput
+  connect?: Prisma.GatewayWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.GatewayUpdateToOneWithWhereWithoutA2aTasksInput, Prisma.GatewayUpdateWithoutA2aTasksInput>, Prisma.GatewayUncheckedUpdateWithoutA2aTasksInput>
+}
+
 export type GatewayCreateWithoutOrganizationInput = {
   id?: string
   name: string
@@ -558,6 +579,7 @@ export type GatewayCreateWithoutOrganizationInput = {
   tools?: Prisma.GatewayToolCreateNestedManyWithoutGatewayInput
   authMethods?: Prisma.AuthMethodCreateNestedManyWithoutGatewayInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayUncheckedCreateWithoutOrganizationInput = {
@@ -573,6 +595,7 @@ export type GatewayUncheckedCreateWithoutOrganizationInput = {
   tools?: Prisma.GatewayToolUncheckedCreateNestedManyWithoutGatewayInput
   authMethods?: Prisma.AuthMethodUncheckedCreateNestedManyWithoutGatewayInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskUncheckedCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayCreateOrConnectWithoutOrganizationInput = {
@@ -630,6 +653,7 @@ export type GatewayCreateWithoutToolsInput = {
   organization: Prisma.OrganizationCreateNestedOneWithoutGatewaysInput
   authMethods?: Prisma.AuthMethodCreateNestedManyWithoutGatewayInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayUncheckedCreateWithoutToolsInput = {
@@ -645,6 +669,7 @@ export type GatewayUncheckedCreateWithoutToolsInput = {
   updatedAt?: Date | string
   authMethods?: Prisma.AuthMethodUncheckedCreateNestedManyWithoutGatewayInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskUncheckedCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayCreateOrConnectWithoutToolsInput = {
@@ -676,6 +701,7 @@ export type GatewayUpdateWithoutToolsInput = {
   organization?: Prisma.OrganizationUpdateOneRequiredWithoutGatewaysNestedInput
   authMethods?: Prisma.AuthMethodUpdateManyWithoutGatewayNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayUncheckedUpdateWithoutToolsInput = {
@@ -691,6 +717,7 @@ export type GatewayUncheckedUpdateWithoutToolsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   authMethods?: Prisma.AuthMethodUncheckedUpdateManyWithoutGatewayNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUncheckedUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayCreateWithoutAuthMethodsInput = {
@@ -706,6 +733,7 @@ export type GatewayCreateWithoutAuthMethodsInput = {
   organization: Prisma.OrganizationCreateNestedOneWithoutGatewaysInput
   tools?: Prisma.GatewayToolCreateNestedManyWithoutGatewayInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayUncheckedCreateWithoutAuthMethodsInput = {
@@ -721,6 +749,7 @@ export type GatewayUncheckedCreateWithoutAuthMethodsInput = {
   updatedAt?: Date | string
   tools?: Prisma.GatewayToolUncheckedCreateNestedManyWithoutGatewayInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskUncheckedCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayCreateOrConnectWithoutAuthMethodsInput = {
@@ -752,6 +781,7 @@ export type GatewayUpdateWithoutAuthMethodsInput = {
   organization?: Prisma.OrganizationUpdateOneRequiredWithoutGatewaysNestedInput
   tools?: Prisma.GatewayToolUpdateManyWithoutGatewayNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayUncheckedUpdateWithoutAuthMethodsInput = {
@@ -767,6 +797,7 @@ export type GatewayUncheckedUpdateWithoutAuthMethodsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tools?: Prisma.GatewayToolUncheckedUpdateManyWithoutGatewayNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUncheckedUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayCreateWithoutApiKeysInput = {
@@ -782,6 +813,7 @@ export type GatewayCreateWithoutApiKeysInput = {
   organization: Prisma.OrganizationCreateNestedOneWithoutGatewaysInput
   tools?: Prisma.GatewayToolCreateNestedManyWithoutGatewayInput
   authMethods?: Prisma.AuthMethodCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayUncheckedCreateWithoutApiKeysInput = {
@@ -797,6 +829,7 @@ export type GatewayUncheckedCreateWithoutApiKeysInput = {
   updatedAt?: Date | string
   tools?: Prisma.GatewayToolUncheckedCreateNestedManyWithoutGatewayInput
   authMethods?: Prisma.AuthMethodUncheckedCreateNestedManyWithoutGatewayInput
+  a2aTasks?: Prisma.A2aTaskUncheckedCreateNestedManyWithoutGatewayInput
 }
 
 export type GatewayCreateOrConnectWithoutApiKeysInput = {
@@ -828,6 +861,7 @@ export type GatewayUpdateWithoutApiKeysInput = {
   organization?: Prisma.OrganizationUpdateOneRequiredWithoutGatewaysNestedInput
   tools?: Prisma.GatewayToolUpdateManyWithoutGatewayNestedInput
   authMethods?: Prisma.AuthMethodUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayUncheckedUpdateWithoutApiKeysInput = {
@@ -843,6 +877,87 @@ export type GatewayUncheckedUpdateWithoutApiKeysInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tools?: Prisma.GatewayToolUncheckedUpdateManyWithoutGatewayNestedInput
   authMethods?: Prisma.AuthMethodUncheckedUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUncheckedUpdateManyWithoutGatewayNestedInput
+}
+
+export type GatewayCreateWithoutA2aTasksInput = {
+  id?: string
+  name: string
+  type: $Enums.GatewayType
+  endpoint: string
+  description?: string | null
+  status?: $Enums.GatewayStatus
+  configuration?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  organization: Prisma.OrganizationCreateNestedOneWithoutGatewaysInput
+  tools?: Prisma.GatewayToolCreateNestedManyWithoutGatewayInput
+  authMethods?: Prisma.AuthMethodCreateNestedManyWithoutGatewayInput
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutGatewayInput
+}
+
+export type GatewayUncheckedCreateWithoutA2aTasksInput = {
+  id?: string
+  organizationId: string
+  name: string
+  type: $Enums.GatewayType
+  endpoint: string
+  description?: string | null
+  status?: $Enums.GatewayStatus
+  configuration?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  tools?: Prisma.GatewayToolUncheckedCreateNestedManyWithoutGatewayInput
+  authMethods?: Prisma.AuthMethodUncheckedCreateNestedManyWithoutGatewayInput
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutGatewayInput
+}
+
+export type GatewayCreateOrConnectWithoutA2aTasksInput = {
+  where: Prisma.GatewayWhereUniqueInput
+  create: Prisma.XOR<Prisma.GatewayCreateWithoutA2aTasksInput, Prisma.GatewayUncheckedCreateWithoutA2aTasksInput>
+}
+
+export type GatewayUpsertWithoutA2aTasksInput = {
+  update: Prisma.XOR<Prisma.GatewayUpdateWithoutA2aTasksInput, Prisma.GatewayUncheckedUpdateWithoutA2aTasksInput>
+  create: Prisma.XOR<Prisma.GatewayCreateWithoutA2aTasksInput, Prisma.GatewayUncheckedCreateWithoutA2aTasksInput>
+  where?: Prisma.GatewayWhereInput
+}
+
+export type GatewayUpdateToOneWithWhereWithoutA2aTasksInput = {
+  where?: Prisma.GatewayWhereInput
+  data: Prisma.XOR<Prisma.GatewayUpdateWithoutA2aTasksInput, Prisma.GatewayUncheckedUpdateWithoutA2aTasksInput>
+}
+
+export type GatewayUpdateWithoutA2aTasksInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumGatewayTypeFieldUpdateOperationsInput | $Enums.GatewayType
+  endpoint?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  status?: Prisma.EnumGatewayStatusFieldUpdateOperationsInput | $Enums.GatewayStatus
+  configuration?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  organization?: Prisma.OrganizationUpdateOneRequiredWithoutGatewaysNestedInput
+  tools?: Prisma.GatewayToolUpdateManyWithoutGatewayNestedInput
+  authMethods?: Prisma.AuthMethodUpdateManyWithoutGatewayNestedInput
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutGatewayNestedInput
+}
+
+export type GatewayUncheckedUpdateWithoutA2aTasksInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  organizationId?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.EnumGatewayTypeFieldUpdateOperationsInput | $Enums.GatewayType
+  endpoint?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  status?: Prisma.EnumGatewayStatusFieldUpdateOperationsInput | $Enums.GatewayStatus
+  configuration?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  tools?: Prisma.GatewayToolUncheckedUpdateManyWithoutGatewayNestedInput
+  authMethods?: Prisma.AuthMethodUncheckedUpdateManyWithoutGatewayNestedInput
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayCreateManyOrganizationInput = {
@@ -870,6 +985,7 @@ export type GatewayUpdateWithoutOrganizationInput = {
   tools?: Prisma.GatewayToolUpdateManyWithoutGatewayNestedInput
   authMethods?: Prisma.AuthMethodUpdateManyWithoutGatewayNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayUncheckedUpdateWithoutOrganizationInput = {
@@ -885,6 +1001,7 @@ export type GatewayUncheckedUpdateWithoutOrganizationInput = {
   tools?: Prisma.GatewayToolUncheckedUpdateManyWithoutGatewayNestedInput
   authMethods?: Prisma.AuthMethodUncheckedUpdateManyWithoutGatewayNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutGatewayNestedInput
+  a2aTasks?: Prisma.A2aTaskUncheckedUpdateManyWithoutGatewayNestedInput
 }
 
 export type GatewayUncheckedUpdateManyWithoutOrganizationInput = {
@@ -908,12 +1025,14 @@ export type GatewayCountOutputType = {
   tools: number
   authMethods: number
   apiKeys: number
+  a2aTasks: number
 }
 
 export type GatewayCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   tools?: boolean | GatewayCountOutputTypeCountToolsArgs
   authMethods?: boolean | GatewayCountOutputTypeCountAuthMethodsArgs
   apiKeys?: boolean | GatewayCountOutputTypeCountApiKeysArgs
+  a2aTasks?: boolean | GatewayCountOutputTypeCountA2aTasksArgs
 }
 
 /**
@@ -947,6 +1066,13 @@ export type GatewayCountOutputTypeCountApiKeysArgs<ExtArgs extends runtime.Types
   where?: Prisma.ApiKeyWhereInput
 }
 
+/**
+ * GatewayCountOutputType without action
+ */
+export type GatewayCountOutputTypeCountA2aTasksArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.A2aTaskWhereInput
+}
+
 
 export type GatewaySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -963,6 +1089,7 @@ export type GatewaySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   tools?: boolean | Prisma.Gateway$toolsArgs<ExtArgs>
   authMethods?: boolean | Prisma.Gateway$authMethodsArgs<ExtArgs>
   apiKeys?: boolean | Prisma.Gateway$apiKeysArgs<ExtArgs>
+  a2aTasks?: boolean | Prisma.Gateway$a2aTasksArgs<ExtArgs>
   _count?: boolean | Prisma.GatewayCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["gateway"]>
 
@@ -1013,6 +1140,7 @@ export type GatewayInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs
   tools?: boolean | Prisma.Gateway$toolsArgs<ExtArgs>
   authMethods?: boolean | Prisma.Gateway$authMethodsArgs<ExtArgs>
   apiKeys?: boolean | Prisma.Gateway$apiKeysArgs<ExtArgs>
+  a2aTasks?: boolean | Prisma.Gateway$a2aTasksArgs<ExtArgs>
   _count?: boolean | Prisma.GatewayCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type GatewayIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1029,6 +1157,7 @@ export type $GatewayPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     tools: Prisma.$GatewayToolPayload<ExtArgs>[]
     authMethods: Prisma.$AuthMethodPayload<ExtArgs>[]
     apiKeys: Prisma.$ApiKeyPayload<ExtArgs>[]
+    a2aTasks: Prisma.$A2aTaskPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1439,6 +1568,7 @@ export interface Prisma__GatewayClient<T, Null = never, ExtArgs extends runtime.
   tools<T extends Prisma.Gateway$toolsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Gateway$toolsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$GatewayToolPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   authMethods<T extends Prisma.Gateway$authMethodsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Gateway$authMethodsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AuthMethodPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   apiKeys<T extends Prisma.Gateway$apiKeysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Gateway$apiKeysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiKeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  a2aTasks<T extends Prisma.Gateway$a2aTasksArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Gateway$a2aTasksArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$A2aTaskPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1957,6 +2087,30 @@ export type Gateway$apiKeysArgs<ExtArgs extends runtime.Types.Extensions.Interna
   take?: number
   skip?: number
   distinct?: Prisma.ApiKeyScalarFieldEnum | Prisma.ApiKeyScalarFieldEnum[]
+}
+
+/**
+ * Gateway.a2aTasks
+ */
+export type Gateway$a2aTasksArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the A2aTask
+   */
+  select?: Prisma.A2aTaskSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the A2aTask
+   */
+  omit?: Prisma.A2aTaskOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.A2aTaskInclude<ExtArgs> | null
+  where?: Prisma.A2aTaskWhereInput
+  orderBy?: Prisma.A2aTaskOrderByWithRelationInput | Prisma.A2aTaskOrderByWithRelationInput[]
+  cursor?: Prisma.A2aTaskWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.A2aTaskScalarFieldEnum | Prisma.A2aTaskScalarFieldEnum[]
 }
 
 /**
